@@ -1,0 +1,53 @@
+package org.smskit.jooq.schema;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.regex.Pattern;
+import org.smskit.core.InvalidInputException;
+
+/**
+ * Where smskit keeps its tables: its own PostgreSQL schema and its own Flyway history table, so that a host
+ * with its own Flyway setup and its own {@code public} tables is never disturbed; and which host (ERP) tables
+ * exist for foreign keys.
+ *
+ * @param schema the PostgreSQL schema of every smskit table (default {@code smskit}); created if missing
+ * @param historyTable smskit's Flyway history table inside that schema (default {@code smskit_schema_history})
+ * @param erpTables which host tables exist; foreign keys to them are created only for those named
+ */
+public record SchemaConfig(String schema, String historyTable, ErpTables erpTables) {
+  /** The schema name that the generated jOOQ code is written against; other names are mapped at runtime. */
+  public static final String DEFAULT_SCHEMA = "smskit";
+
+  public static final String DEFAULT_HISTORY_TABLE = "smskit_schema_history";
+
+  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  public SchemaConfig {
+    requireIdentifier("schema", schema);
+    requireIdentifier("history_table", historyTable);
+    requireNonNull(erpTables, "erpTables");
+  }
+
+  /** Schema {@code smskit}, history table {@code smskit_schema_history}, no ERP foreign keys. */
+  public static SchemaConfig defaults() {
+    return new SchemaConfig(DEFAULT_SCHEMA, DEFAULT_HISTORY_TABLE, ErpTables.none());
+  }
+
+  public SchemaConfig withSchema(String name) {
+    return new SchemaConfig(name, historyTable, erpTables);
+  }
+
+  public SchemaConfig withHistoryTable(String name) {
+    return new SchemaConfig(schema, name, erpTables);
+  }
+
+  public SchemaConfig withErpTables(ErpTables tables) {
+    return new SchemaConfig(schema, historyTable, tables);
+  }
+
+  private static void requireIdentifier(String field, String value) {
+    if (value == null || !IDENTIFIER.matcher(value).matches()) {
+      throw new InvalidInputException(field, "must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, up to 63)");
+    }
+  }
+}

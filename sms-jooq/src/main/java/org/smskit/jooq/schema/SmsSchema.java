@@ -1,0 +1,155 @@
+package org.smskit.jooq.schema;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.smskit.core.Nullable;
+import org.smskit.core.StorageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates and upgrades smskit's tables. Runs smskit's own Flyway migrations ({@code classpath:org/smskit/jooq/migration})
+ * in smskit's own schema with its own history table, so it lives beside a host's own Flyway setup without
+ * touching it: it never baselines, never cleans, and never looks at the host's schemas.
+ *
+ * <p>Safe to call on every start-up and from several nodes at once (Flyway and the foreign-key step each take
+ * an advisory lock).
+ */
+public final class SmsSchema {
+  private static final Logger log = LoggerFactory.getLogger(SmsSchema.class);
+
+  /** Where the migrations live on the classpath; deliberately not {@code db/migration}, which hosts scan. */
+  public static final String MIGRATION_LOCATION = "classpath:org/smskit/jooq/migration";
+
+  private SmsSchema() {}
+
+  /**
+   * Applies pending migrations, then creates or drops the foreign keys to host tables so that they match
+   * {@link SchemaConfig#erpTables()}.
+   *
+   * @return the schema version after migrating
+   */
+  public static String migrate(DataSource dataSource, SchemaConfig config) {
+    requireNonNull(dataSource, "dataSource");
+    requireNonNull(config, "config");
+    MigrateResult result = flyway(dataSource, config).migrate();
+    log.info("smskit schema {} at version {} ({} migration(s) applied)", config.schema(), result.targetSchemaVersion,
+        result.migrationsExecuted);
+    reconcileErpForeignKeys(dataSource, config);
+    return result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+  }
+
+  /** The Flyway instance smskit migrates with, for hosts that want {@code info()} or {@code validate()}. */
+  public static Flyway flyway(DataSource dataSource, SchemaConfig config) {
+    return Flyway.configure(SmsSchema.class.getClassLoader())
+        .dataSource(dataSource)
+        .schemas(config.schema())
+        .defaultSchema(config.schema())
+        .createSchemas(true)
+        .table(config.historyTable())
+        .locations(MIGRATION_LOCATION)
+        // Never: with a non-empty schema it would silently skip our V1 (flyway/flyway#3184).
+        .baselineOnMigrate(false)
+        .cleanDisabled(true)
+        .validateMigrationNaming(true)
+        .load();
+  }
+
+  /** A foreign key from one of our columns to a host table's {@code id}. */
+  private record ErpForeignKey(String table, String column, String constraint, @Nullable String target) {}
+
+  private static void reconcileErpForeignKeys(DataSource dataSource, SchemaConfig config) {
+    ErpTables erp = config.erpTables();
+    List<ErpForeignKey> keys = List.of(
+        new ErpForeignKey("sms_service_accounts", "linked_campaign_id", "sms_service_accounts_campaign_erp_fkey",
+            erp.campaigns()),
+        new ErpForeignKey("sms_service_accounts", "linked_project_id", "sms_service_accounts_project_erp_fkey",
+            erp.projects()),
+        new ErpForeignKey("sms_meta_conversation", "customer_id_crm", "sms_meta_conversation_customer_erp_fkey",
+            erp.customers()),
+        new ErpForeignKey("sms_meta_conversation", "assigned_staff_id", "sms_meta_conversation_staff_erp_fkey",
+            erp.users()));
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+          lock.setString(1, "smskit-erp-fkeys:" + config.schema());
+          lock.execute();
+        }
+        for (ErpForeignKey key : keys) {
+          reconcile(connection, config.schema(), key);
+        }
+        connection.commit();
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not create the foreign keys to the host's ERP tables: " + e.getMessage(),
+          false, e);
+    }
+  }
+
+  private static void reconcile(Connection connection, String schema, ErpForeignKey key) throws SQLException {
+    String current = currentTarget(connection, schema, key);
+    String wanted = key.target() == null ? null : qualified(key.target());
+    if (current != null && current.equals(wanted)) {
+      return;
+    }
+    String table = quote(schema) + "." + quote(key.table());
+    try (Statement statement = connection.createStatement()) {
+      if (current != null) {
+        statement.execute("ALTER TABLE " + table + " DROP CONSTRAINT " + quote(key.constraint()));
+        log.info("smskit dropped foreign key {} to {}", key.constraint(), current);
+      }
+      if (wanted != null) {
+        statement.execute("ALTER TABLE " + table + " ADD CONSTRAINT " + quote(key.constraint())
+            + " FOREIGN KEY (" + quote(key.column()) + ") REFERENCES " + quoteQualified(wanted) + " (id)");
+        log.info("smskit added foreign key {} to {}", key.constraint(), wanted);
+      }
+    }
+  }
+
+  /** The table an existing ERP foreign key points at, as {@code schema.table}, or null when absent. */
+  private static @Nullable String currentTarget(Connection connection, String schema, ErpForeignKey key)
+      throws SQLException {
+    String sql = "SELECT tn.nspname || '.' || t.relname FROM pg_constraint c"
+        + " JOIN pg_class r ON r.oid = c.conrelid JOIN pg_namespace rn ON rn.oid = r.relnamespace"
+        + " JOIN pg_class t ON t.oid = c.confrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace"
+        + " WHERE rn.nspname = ? AND r.relname = ? AND c.conname = ?";
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, schema);
+      statement.setString(2, key.table());
+      statement.setString(3, key.constraint());
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getString(1) : null;
+      }
+    }
+  }
+
+  private static String qualified(String name) {
+    return name.contains(".") ? name : "public." + name;
+  }
+
+  private static String quoteQualified(String qualifiedName) {
+    int dot = qualifiedName.indexOf('.');
+    return quote(qualifiedName.substring(0, dot)) + "." + quote(qualifiedName.substring(dot + 1));
+  }
+
+  /** Names were validated as plain identifiers, so quoting cannot be escaped. */
+  private static String quote(String identifier) {
+    return '"' + identifier + '"';
+  }
+}

@@ -1,0 +1,66 @@
+package org.smskit.jooq.testing;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/** A fresh database on the test server with a small connection pool; {@link #close()} drops it. */
+public final class TestDatabase implements AutoCloseable {
+  private final String name;
+  private final String jdbcUrl;
+  private final Runnable drop;
+  private final HikariDataSource dataSource;
+
+  TestDatabase(String name, String jdbcUrl, Runnable drop) {
+    this.name = name;
+    this.jdbcUrl = jdbcUrl;
+    this.drop = drop;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setMaximumPoolSize(10);
+    config.setPoolName(name);
+    this.dataSource = new HikariDataSource(config);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs SQL statements (separated by semicolons at line ends) in one transaction. */
+  public void execute(String sql) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Creates the minimal stand-in for the host's ERP tables of the spec ({@code mkt_campaigns}, {@code project},
+   * {@code crm_customers}, {@code sys_users}) in {@code schema}. smskit never creates these in a real host.
+   */
+  public void createErpStandIn(String schema) {
+    execute("CREATE SCHEMA IF NOT EXISTS " + schema + ";"
+        + "CREATE TABLE " + schema + ".mkt_campaigns (id bigint PRIMARY KEY, name text NOT NULL);"
+        + "CREATE TABLE " + schema + ".project (id bigint PRIMARY KEY, name text NOT NULL);"
+        + "CREATE TABLE " + schema + ".crm_customers (id integer PRIMARY KEY, name text NOT NULL);"
+        + "CREATE TABLE " + schema + ".sys_users (id integer PRIMARY KEY, name text NOT NULL);");
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+    drop.run();
+  }
+}

@@ -1,0 +1,2 @@
+/** Placeholder until the twilio provider issue lands. */
+package org.smskit.twilio;

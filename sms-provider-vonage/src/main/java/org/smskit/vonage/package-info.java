@@ -1,0 +1,2 @@
+/** Placeholder until the vonage provider issue lands. */
+package org.smskit.vonage;
