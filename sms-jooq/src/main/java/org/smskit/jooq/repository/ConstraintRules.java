@@ -1,0 +1,126 @@
+package org.smskit.jooq.repository;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What each named constraint of the schema means, in the caller's words: the field it guards and the rule. A
+ * test checks that every constraint in the migrated catalog has an entry here, so a new constraint cannot ship
+ * with an unreadable error.
+ */
+final class ConstraintRules {
+  /** A field and the rule that a constraint enforces on it. */
+  record Rule(String field, String rule) {}
+
+  private static final String E164 = "must be E.164 (+ and 2 to 15 digits, no leading 0)";
+  private static final String ADDRESS = "must be an E.164 number, a short code (3 to 8 digits) or an alphanumeric"
+      + " sender ID (1 to 11 of A-Z, a-z, 0-9, space, '&', '_', '-', with a letter)";
+  private static final String FLAG = "must be 0 or 1";
+  private static final String JSON_OBJECT = "must be a JSON object";
+  private static final String PROVIDER = "must be a lower-case provider name ([a-z][a-z0-9_-]*)";
+  private static final String NOT_BLANK = "must not be blank";
+
+  private static final Map<String, Rule> RULES = Map.ofEntries(
+      // Shared shape of tenant ids (one constraint guards the first table; the Java type guards the rest).
+      entry("sms_sender_accounts_tenant_id_format", "tenant_id", "must be 1 to 64 of A-Z, a-z, 0-9, '_', '.', '-'"),
+      entry("sms_sender_accounts_pkey", "id", "already exists"),
+      entry("sms_sender_accounts_provider_format", "provider", PROVIDER),
+      entry("sms_sender_accounts_auth_token_encrypted", "auth_token",
+          "must be encrypted (enc:v1:<keyId>:<base64>); plaintext tokens are refused"),
+      entry("sms_sender_accounts_settings_object", "settings", JSON_OBJECT),
+      entry("sms_sender_accounts_is_active_flag", "is_active", FLAG),
+
+      entry("sms_sender_phone_numbers_pkey", "id", "already exists"),
+      entry("sms_sender_phone_numbers_account_fkey", "account_id", "must name an existing sender account"),
+      entry("sms_sender_phone_numbers_phone_number_e164", "phone_number", E164),
+      entry("sms_sender_phone_numbers_is_primary_flag", "is_primary", FLAG),
+      entry("sms_sender_phone_numbers_is_active_flag", "is_active", FLAG),
+      entry("idx_sms_phone_numbers_phone", "phone_number", "is already registered"),
+      entry("uq_sms_phone_numbers_one_primary", "is_primary", "an account has at most one primary number"),
+
+      entry("sms_service_accounts_pkey", "id", "already exists"),
+      entry("sms_service_accounts_sender_account_fkey", "sender_account_id", "must name an existing sender account"),
+      entry("sms_service_accounts_service_type_check", "service_type",
+          "must be one of campaign, conversation, support, marketing, transactional"),
+      entry("sms_service_accounts_service_name_not_blank", "service_name", NOT_BLANK),
+      entry("sms_service_accounts_settings_object", "settings", JSON_OBJECT),
+      entry("sms_service_accounts_campaign_erp_fkey", "linked_campaign_id", "must name an existing campaign"),
+      entry("sms_service_accounts_project_erp_fkey", "linked_project_id", "must name an existing project"),
+
+      entry("sms_contacts_pkey", "id", "already exists"),
+      entry("sms_contacts_assigned_phone_number_fkey", "assigned_phone_number_id",
+          "must name an existing sender phone number"),
+      entry("sms_contacts_phone_e164", "phone", E164),
+      entry("sms_contacts_country_code_digits", "country_code", "must be 1 to 3 digits without +"),
+      entry("sms_contacts_area_code_digits", "area_code", "must be 1 to 6 digits"),
+      entry("idx_sms_contacts_phone", "phone", "a contact with this number already exists"),
+
+      entry("sms_meta_conversation_pkey", "id", "already exists"),
+      entry("sms_meta_conversation_conversation_id_key", "conversation_id", "already exists"),
+      entry("sms_meta_conversation_conversation_id_format", "conversation_id",
+          "must be 1 to 200 of A-Z, a-z, 0-9, '_', '.', ':', '+', '@', '=', '-'"),
+      entry("sms_meta_conversation_status_check", "status", "must be one of active, inactive, archived, spam"),
+      entry("sms_meta_conversation_priority_check", "priority", "must be one of low, medium, high, urgent"),
+      entry("sms_meta_conversation_state_check", "state", "must be one of open, pending, snoozed, closed"),
+      entry("sms_meta_conversation_message_count_range", "message_count", "must not be negative"),
+      entry("sms_meta_conversation_unread_count_range", "unread_count",
+          "must be between 0 and message_count"),
+      entry("sms_meta_conversation_sentiment_score_range", "sentiment_score", "must be between -1 and 1"),
+      entry("sms_meta_conversation_confidence_score_range", "confidence_score", "must be between 0 and 1"),
+      entry("sms_meta_conversation_end_after_start", "conversation_end", "must not be before conversation_start"),
+      entry("sms_meta_conversation_customer_erp_fkey", "customer_id_crm", "must name an existing CRM customer"),
+      entry("sms_meta_conversation_staff_erp_fkey", "assigned_staff_id", "must name an existing user"),
+
+      entry("sms_messages_pkey", "id", "already exists"),
+      entry("sms_messages_conversation_fkey", "conversation_id", "must name an existing conversation"),
+      entry("sms_messages_sender_phone_number_fkey", "sender_phone_number_id",
+          "must name an existing sender phone number"),
+      entry("sms_messages_service_account_fkey", "service_account_id", "must name an existing service account"),
+      entry("sms_messages_direction_check", "direction", "must be inbound or outbound"),
+      entry("sms_messages_status_check", "status",
+          "must be received or read for inbound; scheduled, queued, sending, sent, delivered, undelivered, failed,"
+              + " canceled or read for outbound"),
+      entry("sms_messages_from_number_address", "from_number", ADDRESS),
+      entry("sms_messages_to_number_address", "to_number", ADDRESS),
+      entry("sms_messages_body_length", "body", "must be at most 1600 characters"),
+      entry("sms_messages_outbound_content", "body", "an outbound message needs a body or media"),
+      entry("sms_messages_media_count_range", "media_count", "must not be negative"),
+      entry("sms_messages_provider_format", "provider", PROVIDER),
+      entry("sms_messages_metadata_object", "metadata", JSON_OBJECT),
+      entry("sms_messages_message_type_check", "message_type", "must be sms or mms"),
+      entry("sms_messages_segment_count_range", "segment_count", "must be at least 1"),
+      entry("sms_messages_encoding_check", "encoding", "must be gsm7 or ucs2"),
+
+      entry("sms_attachments_pkey", "id", "already exists"),
+      entry("sms_attachments_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_attachments_file_url_not_blank", "file_url", NOT_BLANK),
+      entry("sms_attachments_file_size_range", "file_size", "must not be negative"),
+      entry("sms_attachments_mime_type_format", "mime_type", "must be a MIME type such as image/jpeg"),
+
+      entry("sms_reactions_pkey", "id", "already exists"),
+      entry("sms_reactions_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_reactions_reaction_type_not_blank", "reaction_type", NOT_BLANK),
+      entry("sms_reactions_reaction_value_not_blank", "reaction_value", "must not be empty"),
+      entry("sms_reactions_reacted_by_not_blank", "reacted_by", NOT_BLANK),
+      entry("uq_sms_reactions_once", "reaction_value", "this person already gave this reaction to the message"),
+
+      entry("sms_message_status_events_pkey", "id", "already exists"),
+      entry("sms_message_status_events_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_message_status_events_status_check", "status", "must be a message status"),
+      entry("sms_message_status_events_identifies_message", "message_id",
+          "a status event needs a message_id or a provider_message_sid"));
+
+  private ConstraintRules() {}
+
+  private static Map.Entry<String, Rule> entry(String constraint, String field, String rule) {
+    return Map.entry(constraint, new Rule(field, rule));
+  }
+
+  static Optional<Rule> forConstraint(String constraint) {
+    return Optional.ofNullable(RULES.get(constraint));
+  }
+
+  static boolean knows(String constraint) {
+    return RULES.containsKey(constraint);
+  }
+}

@@ -1,0 +1,98 @@
+package org.smskit.jooq.repository;
+
+import static org.smskit.jooq.generated.Tables.SMS_CONTACTS;
+import static org.smskit.jooq.generated.Tables.SMS_MESSAGES;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.smskit.core.model.Contact;
+import org.smskit.core.phone.PhoneNumber;
+import org.smskit.jooq.generated.tables.records.SmsContactsRecord;
+
+/** The address book ({@code sms_contacts}); one contact per number and tenant. */
+public final class ContactRepository extends TableRepository<SmsContactsRecord, Contact> {
+
+  ContactRepository(DSLContext dsl, String tenant) {
+    super(dsl, tenant, "contact", SMS_CONTACTS, SMS_CONTACTS.TENANT_ID, SMS_CONTACTS.ID);
+  }
+
+  /** The spec's "find contact by phone". */
+  public Optional<Contact> findByPhone(PhoneNumber phone) {
+    return dsl.selectFrom(SMS_CONTACTS)
+        .where(owned(), SMS_CONTACTS.PHONE.eq(phone.value()))
+        .fetchOptional(this::toDomain);
+  }
+
+  /** Contacts with a CRM id, oldest first. */
+  public List<Contact> findByCrmId(String crmId) {
+    return dsl.selectFrom(SMS_CONTACTS)
+        .where(owned(), SMS_CONTACTS.CRM_ID.eq(crmId))
+        .orderBy(SMS_CONTACTS.CREATED_AT, SMS_CONTACTS.ID)
+        .fetch(this::toDomain);
+  }
+
+  /**
+   * The spec's "contacts with recent messages": contacts that sent or received a message in the last 30 days,
+   * most recently contacted first (never-contacted last).
+   */
+  public List<Contact> withRecentMessages(int limit) {
+    return withMessagesSince(DSL.field("now() - interval '30 days'", SQLDataType.INSTANT), limit);
+  }
+
+  /** Contacts that sent or received a message at or after {@code since}, most recently contacted first. */
+  public List<Contact> withMessagesSince(Instant since, int limit) {
+    return withMessagesSince(DSL.val(since), limit);
+  }
+
+  private List<Contact> withMessagesSince(Field<Instant> since, int limit) {
+    // Two index probes (to_number, from_number; both lead with tenant and end with created_at) instead of the
+    // spec's OR-join, which cannot use either index.
+    var to = DSL.selectOne().from(SMS_MESSAGES).where(SMS_MESSAGES.TENANT_ID.eq(SMS_CONTACTS.TENANT_ID),
+        SMS_MESSAGES.TO_NUMBER.eq(SMS_CONTACTS.PHONE), SMS_MESSAGES.CREATED_AT.ge(since));
+    var from = DSL.selectOne().from(SMS_MESSAGES).where(SMS_MESSAGES.TENANT_ID.eq(SMS_CONTACTS.TENANT_ID),
+        SMS_MESSAGES.FROM_NUMBER.eq(SMS_CONTACTS.PHONE), SMS_MESSAGES.CREATED_AT.ge(since));
+    return dsl.selectFrom(SMS_CONTACTS)
+        .where(owned(), DSL.exists(to).or(DSL.exists(from)))
+        .orderBy(SMS_CONTACTS.LAST_CONTACTED_AT.desc().nullsLast(), SMS_CONTACTS.ID)
+        .limit(limit)
+        .fetch(this::toDomain);
+  }
+
+  @Override
+  Contact toDomain(SmsContactsRecord r) {
+    return new Contact(r.getId(), r.getName(), PhoneNumber.of(r.getPhone()), r.getCountryCode(), r.getAreaCode(),
+        r.getTimezone(), r.getCrmId(), r.getLastContactedAt(), r.getAssignedPhoneNumberId(), r.getCreatedAt(),
+        r.getUpdatedAt());
+  }
+
+  @Override
+  void fill(SmsContactsRecord r, Contact c) {
+    r.setId(c.id());
+    r.setName(c.name());
+    r.setPhone(c.phone().value());
+    r.setCountryCode(c.countryCode());
+    r.setAreaCode(c.areaCode());
+    r.setTimezone(c.timezone());
+    r.setCrmId(c.crmId());
+    r.setLastContactedAt(c.lastContactedAt());
+    r.setAssignedPhoneNumberId(c.assignedPhoneNumberId());
+    r.setCreatedAt(c.createdAt());
+    r.setUpdatedAt(c.updatedAt());
+  }
+
+  @Override
+  UUID idOf(Contact value) {
+    return value.id();
+  }
+
+  @Override
+  List<Field<Instant>> bookkeepingTimestamps() {
+    return List.of(SMS_CONTACTS.CREATED_AT, SMS_CONTACTS.UPDATED_AT);
+  }
+}

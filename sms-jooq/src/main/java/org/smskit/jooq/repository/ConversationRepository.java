@@ -1,0 +1,180 @@
+package org.smskit.jooq.repository;
+
+import static org.smskit.jooq.generated.Tables.SMS_MESSAGES;
+import static org.smskit.jooq.generated.Tables.SMS_META_CONVERSATION;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.smskit.core.Nullable;
+import org.smskit.core.Page;
+import org.smskit.core.PageRequest;
+import org.smskit.core.model.Conversation;
+import org.smskit.core.model.ConversationState;
+import org.smskit.core.model.ConversationStatus;
+import org.smskit.core.model.Priority;
+import org.smskit.core.model.StoredEnum;
+import org.smskit.jooq.generated.tables.records.SmsMetaConversationRecord;
+import org.smskit.jooq.schema.ErpTables;
+
+/**
+ * Conversation rollups ({@code sms_meta_conversation}) and the spec's conversation queries. Inbox listings
+ * page by keyset on {@code (last_message_at, id)}, newest first.
+ */
+public final class ConversationRepository extends TableRepository<SmsMetaConversationRecord, Conversation> {
+
+  /** An inbox row: the conversation and, when the host has a customers table, the customer's name. */
+  public record InboxEntry(Conversation conversation, @Nullable String customerName) {}
+
+  /** A conversation with the number of its messages counted from {@code sms_messages}, not from the rollup. */
+  public record CountedConversation(Conversation conversation, long actualMessageCount) {}
+
+  private final ErpTables erpTables;
+
+  ConversationRepository(DSLContext dsl, String tenant, ErpTables erpTables) {
+    super(dsl, tenant, "conversation", SMS_META_CONVERSATION, SMS_META_CONVERSATION.TENANT_ID,
+        SMS_META_CONVERSATION.ID);
+    this.erpTables = erpTables;
+  }
+
+  /** A conversation by its key (the {@code conversation_id} that messages carry). */
+  public Optional<Conversation> findByConversationId(String conversationId) {
+    return dsl.selectFrom(SMS_META_CONVERSATION)
+        .where(owned(), SMS_META_CONVERSATION.CONVERSATION_ID.eq(conversationId))
+        .fetchOptional(this::toDomain);
+  }
+
+  /**
+   * The spec's "active conversations": status active and state open, newest activity first, with the CRM
+   * customer's name when {@link ErpTables#customers()} names the host's table (null otherwise).
+   */
+  public Page<InboxEntry> activeInbox(PageRequest page) {
+    var mc = SMS_META_CONVERSATION;
+    var where = DSL.and(owned(), mc.STATUS.eq(ConversationStatus.ACTIVE.dbValue()),
+        mc.STATE.eq(ConversationState.OPEN.dbValue()), Pages.after(page, mc.LAST_MESSAGE_AT, mc.ID, true));
+    Field<String> customerName;
+    Table<?> from;
+    if (erpTables.customersTable().isPresent()) {
+      String[] parts = erpTables.customersTable().get().split("\\.");
+      Table<?> customers = DSL.table(DSL.name(parts.length == 2 ? parts : new String[] {"public", parts[0]}))
+          .as("c");
+      customerName = DSL.field(DSL.name("c", "name"), String.class);
+      from = mc.leftJoin(customers).on(mc.CUSTOMER_ID_CRM.eq(DSL.field(DSL.name("c", "id"), Integer.class)));
+    } else {
+      customerName = DSL.inline((String) null, String.class);
+      from = mc;
+    }
+    List<InboxEntry> rows = dsl.select(mc.fields()).select(customerName.as("customer_name"))
+        .from(from)
+        .where(where)
+        .orderBy(Pages.order(mc.LAST_MESSAGE_AT, mc.ID, true))
+        .limit(page.limit() + 1)
+        .fetch(r -> new InboxEntry(toDomain(r.into(mc)), r.get("customer_name", String.class)));
+    return Pages.of(rows, page, e -> e.conversation().lastMessageAt(), e -> e.conversation().id());
+  }
+
+  /** The spec's "conversations assigned to staff": assigned to {@code staffId} with unread messages. */
+  public Page<Conversation> assignedWithUnread(int staffId, PageRequest page) {
+    var mc = SMS_META_CONVERSATION;
+    List<Conversation> rows = dsl.selectFrom(mc)
+        .where(owned(), mc.ASSIGNED_STAFF_ID.eq(staffId), mc.UNREAD_COUNT.gt(0),
+            Pages.after(page, mc.LAST_MESSAGE_AT, mc.ID, true))
+        .orderBy(Pages.order(mc.LAST_MESSAGE_AT, mc.ID, true))
+        .limit(page.limit() + 1)
+        .fetch(this::toDomain);
+    return Pages.of(rows, page, Conversation::lastMessageAt, Conversation::id);
+  }
+
+  /** The spec's "conversation with message count": the rollup plus a real count of its messages. */
+  public Optional<CountedConversation> withActualMessageCount(String conversationId) {
+    var mc = SMS_META_CONVERSATION;
+    Field<Integer> count = DSL.count(SMS_MESSAGES.ID).as("actual_message_count");
+    return dsl.select(mc.fields()).select(count)
+        .from(mc)
+        .leftJoin(SMS_MESSAGES)
+        .on(SMS_MESSAGES.TENANT_ID.eq(mc.TENANT_ID), SMS_MESSAGES.CONVERSATION_ID.eq(mc.CONVERSATION_ID))
+        .where(owned(), mc.CONVERSATION_ID.eq(conversationId))
+        .groupBy(mc.TENANT_ID, mc.ID)
+        .fetchOptional(r -> new CountedConversation(toDomain(r.into(mc)), r.get(count)));
+  }
+
+  @Override
+  Conversation toDomain(SmsMetaConversationRecord r) {
+    return Conversation.builder()
+        .id(r.getId())
+        .conversationId(r.getConversationId())
+        .customerIdCrm(r.getCustomerIdCrm())
+        .assignedStaffId(r.getAssignedStaffId())
+        .status(StoredEnum.fromDb(ConversationStatus.class, "status", r.getStatus()))
+        .priority(StoredEnum.fromDb(Priority.class, "priority", r.getPriority()))
+        .tags(list(r.getTags()))
+        .state(StoredEnum.fromDb(ConversationState.class, "state", r.getState()))
+        .conversationStart(r.getConversationStart())
+        .conversationEnd(r.getConversationEnd())
+        .lastMessageAt(r.getLastMessageAt())
+        .messageCount(r.getMessageCount())
+        .journeyStage(r.getJourneyStage())
+        .emotion(r.getEmotion())
+        .nextAction(r.getNextAction())
+        .summaryText(r.getSummaryText())
+        .replyQuality(r.getReplyQuality())
+        .keyPoints(list(r.getKeyPoints()))
+        .sentimentScore(r.getSentimentScore())
+        .aiModel(r.getAiModel())
+        .confidenceScore(r.getConfidenceScore())
+        .summaryUpdatedAt(r.getSummaryUpdatedAt())
+        .unreadCount(r.getUnreadCount())
+        .createdAt(r.getCreatedAt())
+        .updatedAt(r.getUpdatedAt())
+        .build();
+  }
+
+  @Override
+  void fill(SmsMetaConversationRecord r, Conversation c) {
+    r.setId(c.id());
+    r.setConversationId(c.conversationId());
+    r.setCustomerIdCrm(c.customerIdCrm());
+    r.setAssignedStaffId(c.assignedStaffId());
+    r.setStatus(c.status().dbValue());
+    r.setPriority(c.priority().dbValue());
+    r.setTags(c.tags().toArray(String[]::new));
+    r.setState(c.state().dbValue());
+    r.setConversationStart(c.conversationStart());
+    r.setConversationEnd(c.conversationEnd());
+    r.setLastMessageAt(c.lastMessageAt());
+    r.setMessageCount(c.messageCount());
+    r.setJourneyStage(c.journeyStage());
+    r.setEmotion(c.emotion());
+    r.setNextAction(c.nextAction());
+    r.setSummaryText(c.summaryText());
+    r.setReplyQuality(c.replyQuality());
+    r.setKeyPoints(c.keyPoints().toArray(String[]::new));
+    r.setSentimentScore(c.sentimentScore());
+    r.setAiModel(c.aiModel());
+    r.setConfidenceScore(c.confidenceScore());
+    r.setSummaryUpdatedAt(c.summaryUpdatedAt());
+    r.setUnreadCount(c.unreadCount());
+    r.setCreatedAt(c.createdAt());
+    r.setUpdatedAt(c.updatedAt());
+  }
+
+  @Override
+  UUID idOf(Conversation value) {
+    return value.id();
+  }
+
+  @Override
+  List<Field<Instant>> bookkeepingTimestamps() {
+    return List.of(SMS_META_CONVERSATION.CREATED_AT, SMS_META_CONVERSATION.UPDATED_AT);
+  }
+
+  private static List<String> list(@Nullable String[] values) {
+    return values == null ? List.of() : Arrays.asList(values);
+  }
+}

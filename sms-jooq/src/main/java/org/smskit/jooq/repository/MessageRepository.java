@@ -1,0 +1,153 @@
+package org.smskit.jooq.repository;
+
+import static org.smskit.jooq.generated.Tables.SMS_MESSAGES;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.smskit.core.Page;
+import org.smskit.core.PageRequest;
+import org.smskit.core.model.Direction;
+import org.smskit.core.model.Message;
+import org.smskit.core.model.MessageType;
+import org.smskit.core.model.StoredEnum;
+import org.smskit.core.phone.Address;
+import org.smskit.core.status.MessageStatus;
+import org.smskit.core.text.Encoding;
+import org.smskit.jooq.generated.tables.records.SmsMessagesRecord;
+
+/**
+ * The message log ({@code sms_messages}) and the spec's message queries. Listings page by keyset on
+ * {@code (created_at, id)}.
+ */
+public final class MessageRepository extends TableRepository<SmsMessagesRecord, Message> {
+
+  MessageRepository(DSLContext dsl, String tenant) {
+    super(dsl, tenant, "message", SMS_MESSAGES, SMS_MESSAGES.TENANT_ID, SMS_MESSAGES.ID);
+  }
+
+  /** The spec's "messages for conversation": oldest first. */
+  public Page<Message> conversationTimeline(String conversationId, PageRequest page) {
+    return list(SMS_MESSAGES.CONVERSATION_ID.eq(conversationId), page, false);
+  }
+
+  /** The spec's "unread messages": inbound, not yet read, newest first. */
+  public Page<Message> unreadInbound(PageRequest page) {
+    return list(SMS_MESSAGES.READ_AT.isNull().and(SMS_MESSAGES.DIRECTION.eq(Direction.INBOUND.dbValue())), page,
+        true);
+  }
+
+  /** The spec's "messages by status": in {@code status}, created in the last 7 days, newest first. */
+  public Page<Message> recentByStatus(MessageStatus status, PageRequest page) {
+    Field<Instant> weekAgo = DSL.field("now() - interval '7 days'", SQLDataType.INSTANT);
+    return list(SMS_MESSAGES.STATUS.eq(status.dbValue()).and(SMS_MESSAGES.CREATED_AT.ge(weekAgo)), page, true);
+  }
+
+  /** Messages in {@code status} created at or after {@code since}, newest first. */
+  public Page<Message> byStatusSince(MessageStatus status, Instant since, PageRequest page) {
+    return list(SMS_MESSAGES.STATUS.eq(status.dbValue()).and(SMS_MESSAGES.CREATED_AT.ge(since)), page, true);
+  }
+
+  /** The spec's "messages by service account": created at or after {@code since}, newest first. */
+  public Page<Message> byServiceAccountSince(UUID serviceAccountId, Instant since, PageRequest page) {
+    return list(SMS_MESSAGES.SERVICE_ACCOUNT_ID.eq(serviceAccountId).and(SMS_MESSAGES.CREATED_AT.ge(since)), page,
+        true);
+  }
+
+  /** A message by the provider's id for it. */
+  public Optional<Message> findByProviderSid(String provider, String providerMessageSid) {
+    return dsl.selectFrom(SMS_MESSAGES)
+        .where(owned(), SMS_MESSAGES.PROVIDER.eq(provider), SMS_MESSAGES.PROVIDER_MESSAGE_SID.eq(providerMessageSid))
+        .orderBy(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID)
+        .limit(1)
+        .fetchOptional(this::toDomain);
+  }
+
+  private Page<Message> list(Condition where, PageRequest page, boolean newestFirst) {
+    List<Message> rows = dsl.selectFrom(SMS_MESSAGES)
+        .where(owned(), where, Pages.after(page, SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID, newestFirst))
+        .orderBy(Pages.order(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID, newestFirst))
+        .limit(page.limit() + 1)
+        .fetch(this::toDomain);
+    return Pages.of(rows, page, Message::createdAt, Message::id);
+  }
+
+  @Override
+  Message toDomain(SmsMessagesRecord r) {
+    return Message.builder()
+        .id(r.getId())
+        .direction(StoredEnum.fromDb(Direction.class, "direction", r.getDirection()))
+        .from(Address.parse("from_number", r.getFromNumber()))
+        .to(Address.parse("to_number", r.getToNumber()))
+        .body(r.getBody())
+        .mediaCount(r.getMediaCount())
+        .status(StoredEnum.fromDb(MessageStatus.class, "status", r.getStatus()))
+        .provider(r.getProvider())
+        .providerMessageSid(r.getProviderMessageSid())
+        .providerErrorCode(r.getProviderErrorCode())
+        .providerPayload(r.getProviderPayload())
+        .receivedAt(r.getReceivedAt())
+        .sentAt(r.getSentAt())
+        .deliveredAt(r.getDeliveredAt())
+        .failedAt(r.getFailedAt())
+        .conversationId(r.getConversationId())
+        .userId(r.getUserId())
+        .metadataJson(json(r.getMetadata()))
+        .messageType(StoredEnum.fromDb(MessageType.class, "message_type", r.getMessageType()))
+        .senderPhoneNumberId(r.getSenderPhoneNumberId())
+        .serviceAccountId(r.getServiceAccountId())
+        .readAt(r.getReadAt())
+        .segmentCount(r.getSegmentCount())
+        .encoding(r.getEncoding() == null ? null : StoredEnum.fromDb(Encoding.class, "encoding", r.getEncoding()))
+        .createdAt(r.getCreatedAt())
+        .updatedAt(r.getUpdatedAt())
+        .build();
+  }
+
+  @Override
+  void fill(SmsMessagesRecord r, Message m) {
+    r.setId(m.id());
+    r.setDirection(m.direction().dbValue());
+    r.setFromNumber(m.from().value());
+    r.setToNumber(m.to().value());
+    r.setBody(m.body());
+    r.setMediaCount(m.mediaCount());
+    r.setStatus(m.status().dbValue());
+    r.setProvider(m.provider());
+    r.setProviderMessageSid(m.providerMessageSid());
+    r.setProviderErrorCode(m.providerErrorCode());
+    r.setProviderPayload(m.providerPayload());
+    r.setReceivedAt(m.receivedAt());
+    r.setSentAt(m.sentAt());
+    r.setDeliveredAt(m.deliveredAt());
+    r.setFailedAt(m.failedAt());
+    r.setConversationId(m.conversationId());
+    r.setUserId(m.userId());
+    r.setMetadata(JSONB.valueOf(m.metadataJson()));
+    r.setMessageType(m.messageType().dbValue());
+    r.setSenderPhoneNumberId(m.senderPhoneNumberId());
+    r.setServiceAccountId(m.serviceAccountId());
+    r.setReadAt(m.readAt());
+    r.setSegmentCount(m.segmentCount());
+    r.setEncoding(m.encoding() == null ? null : m.encoding().dbValue());
+    r.setCreatedAt(m.createdAt());
+    r.setUpdatedAt(m.updatedAt());
+  }
+
+  @Override
+  UUID idOf(Message value) {
+    return value.id();
+  }
+
+  @Override
+  List<Field<Instant>> bookkeepingTimestamps() {
+    return List.of(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.UPDATED_AT);
+  }
+}

@@ -1,0 +1,69 @@
+package org.smskit.jooq.repository;
+
+import org.jooq.DSLContext;
+import org.smskit.jooq.schema.SchemaConfig;
+
+/**
+ * The repositories of one transaction and one tenant, handed to {@link SmsDatabase#inTransaction}. Every read
+ * is confined to the tenant and every row written carries it. Valid only inside that call.
+ */
+public final class Repositories {
+  private final DSLContext dsl;
+  private final String tenant;
+  private final SchemaConfig config;
+
+  Repositories(DSLContext dsl, String tenant, SchemaConfig config) {
+    this.dsl = dsl;
+    this.tenant = tenant;
+    this.config = config;
+  }
+
+  public SenderAccountRepository senderAccounts() {
+    return new SenderAccountRepository(dsl, tenant);
+  }
+
+  public SenderPhoneNumberRepository phoneNumbers() {
+    return new SenderPhoneNumberRepository(dsl, tenant);
+  }
+
+  public ServiceAccountRepository serviceAccounts() {
+    return new ServiceAccountRepository(dsl, tenant);
+  }
+
+  public ContactRepository contacts() {
+    return new ContactRepository(dsl, tenant);
+  }
+
+  public ConversationRepository conversations() {
+    return new ConversationRepository(dsl, tenant, config.erpTables());
+  }
+
+  public MessageRepository messages() {
+    return new MessageRepository(dsl, tenant);
+  }
+
+  public AttachmentRepository attachments() {
+    return new AttachmentRepository(dsl, tenant);
+  }
+
+  public ReactionRepository reactions() {
+    return new ReactionRepository(dsl, tenant);
+  }
+
+  public StatusEventRepository statusEvents() {
+    return new StatusEventRepository(dsl, tenant);
+  }
+
+  /**
+   * The transaction's jOOQ context, for queries the repositories do not offer. Queries through it must filter
+   * by {@code tenant_id} themselves.
+   */
+  public DSLContext dsl() {
+    return dsl;
+  }
+
+  /** The tenant of this transaction. */
+  public String tenant() {
+    return tenant;
+  }
+}

@@ -1,0 +1,80 @@
+package org.smskit.jooq.repository;
+
+import static org.smskit.jooq.generated.Tables.SMS_MESSAGE_STATUS_EVENTS;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.smskit.core.model.MessageStatusEvent;
+import org.smskit.core.model.StoredEnum;
+import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.generated.tables.records.SmsMessageStatusEventsRecord;
+
+/** The status history of messages ({@code sms_message_status_events}). */
+public final class StatusEventRepository extends TableRepository<SmsMessageStatusEventsRecord, MessageStatusEvent> {
+
+  StatusEventRepository(DSLContext dsl, String tenant) {
+    super(dsl, tenant, "status event", SMS_MESSAGE_STATUS_EVENTS, SMS_MESSAGE_STATUS_EVENTS.TENANT_ID,
+        SMS_MESSAGE_STATUS_EVENTS.ID);
+  }
+
+  /** A message's history in the order the statuses happened (ties: the order they were recorded). */
+  public List<MessageStatusEvent> listByMessage(UUID messageId) {
+    var e = SMS_MESSAGE_STATUS_EVENTS;
+    return dsl.selectFrom(e)
+        .where(owned(), e.MESSAGE_ID.eq(messageId))
+        .orderBy(e.OCCURRED_AT, e.RECORDED_AT, e.ID)
+        .fetch(this::toDomain);
+  }
+
+  /** Events that named no known message, waiting for reconciliation, oldest first. */
+  public List<MessageStatusEvent> listUnmatched(String provider, String providerMessageSid) {
+    var e = SMS_MESSAGE_STATUS_EVENTS;
+    return dsl.selectFrom(e)
+        .where(owned(), e.MESSAGE_ID.isNull(), e.PROVIDER.eq(provider), e.PROVIDER_MESSAGE_SID.eq(providerMessageSid))
+        .orderBy(e.OCCURRED_AT, e.RECORDED_AT, e.ID)
+        .fetch(this::toDomain);
+  }
+
+  /** Points unmatched events of a provider message id at the message that now exists; returns how many. */
+  public int attachUnmatched(String provider, String providerMessageSid, UUID messageId) {
+    var e = SMS_MESSAGE_STATUS_EVENTS;
+    return dsl.update(e)
+        .set(e.MESSAGE_ID, messageId)
+        .where(owned(), e.MESSAGE_ID.isNull(), e.PROVIDER.eq(provider), e.PROVIDER_MESSAGE_SID.eq(providerMessageSid))
+        .execute();
+  }
+
+  @Override
+  MessageStatusEvent toDomain(SmsMessageStatusEventsRecord r) {
+    return new MessageStatusEvent(r.getId(), r.getMessageId(), r.getProvider(), r.getProviderMessageSid(),
+        StoredEnum.fromDb(MessageStatus.class, "status", r.getStatus()), r.getProviderStatus(), r.getOccurredAt(),
+        r.getProviderErrorCode(), r.getRawPayload(), r.getRecordedAt());
+  }
+
+  @Override
+  void fill(SmsMessageStatusEventsRecord r, MessageStatusEvent e) {
+    r.setId(e.id());
+    r.setMessageId(e.messageId());
+    r.setProvider(e.provider());
+    r.setProviderMessageSid(e.providerMessageSid());
+    r.setStatus(e.status().dbValue());
+    r.setProviderStatus(e.providerStatus());
+    r.setOccurredAt(e.occurredAt());
+    r.setProviderErrorCode(e.providerErrorCode());
+    r.setRawPayload(e.rawPayload());
+    r.setRecordedAt(e.recordedAt());
+  }
+
+  @Override
+  UUID idOf(MessageStatusEvent value) {
+    return value.id();
+  }
+
+  @Override
+  List<Field<Instant>> bookkeepingTimestamps() {
+    return List.of(SMS_MESSAGE_STATUS_EVENTS.RECORDED_AT);
+  }
+}

@@ -1,0 +1,112 @@
+package org.smskit.jooq.repository;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.TableRecord;
+import org.jooq.impl.DSL;
+import org.smskit.core.NotFoundException;
+import org.smskit.core.Nullable;
+
+/**
+ * Create, read, update and delete by id for one table, confined to one tenant. Subclasses say how a row maps
+ * to its domain value and add the table's queries.
+ *
+ * @param <R> the generated record type
+ * @param <D> the domain value
+ */
+abstract class TableRepository<R extends TableRecord<R>, D> {
+  final DSLContext dsl;
+  final String tenant;
+  private final String entity;
+  private final Table<R> table;
+  private final Field<String> tenantField;
+  private final Field<UUID> idField;
+
+  TableRepository(DSLContext dsl, String tenant, String entity, Table<R> table, Field<String> tenantField,
+      Field<UUID> idField) {
+    this.dsl = dsl;
+    this.tenant = tenant;
+    this.entity = entity;
+    this.table = table;
+    this.tenantField = tenantField;
+    this.idField = idField;
+  }
+
+  abstract D toDomain(R record);
+
+  /** Sets every column the value carries on {@code record} (the tenant excepted). */
+  abstract void fill(R record, D value);
+
+  abstract UUID idOf(D value);
+
+  /** {@code created_at} and {@code updated_at}: set by the database, never written from a value on update. */
+  abstract List<Field<Instant>> bookkeepingTimestamps();
+
+  /**
+   * Stores a new row and returns it as stored. Columns left null that have a database default get the
+   * default ({@code created_at}, {@code last_message_at}...).
+   */
+  public D insert(D value) {
+    R record = dsl.newRecord(table);
+    fill(record, value);
+    record.set(tenantField, tenant);
+    for (Field<?> field : record.fields()) {
+      if (record.get(field) == null && field.getDataType().defaulted()) {
+        record.changed(field, false);
+      }
+    }
+    return toDomain(dsl.insertInto(table).set(record).returning().fetchSingle());
+  }
+
+  public Optional<D> find(UUID id) {
+    return dsl.selectFrom(table).where(owned(), idField.eq(id)).fetchOptional().map(this::toDomain);
+  }
+
+  /** Reads a row that must exist. */
+  public D get(UUID id) {
+    return find(id).orElseThrow(() -> new NotFoundException(entity, id));
+  }
+
+  /**
+   * Writes every column of {@code value} over the stored row (id, tenant and creation time excepted) and
+   * returns it as stored; {@code updated_at} is set by the database.
+   *
+   * @throws NotFoundException when no such row exists for this tenant
+   */
+  public D update(D value) {
+    R record = dsl.newRecord(table);
+    fill(record, value);
+    record.changed(idField, false);
+    record.changed(tenantField, false);
+    for (Field<Instant> timestamp : bookkeepingTimestamps()) {
+      record.changed(timestamp, false);
+    }
+    return dsl.update(table).set(record).where(owned(), idField.eq(idOf(value))).returning().fetchOptional()
+        .map(this::toDomain)
+        .orElseThrow(() -> new NotFoundException(entity, idOf(value)));
+  }
+
+  /** Deletes the row; true when it existed. Rows that depend on it are deleted or refuse, as the schema says. */
+  public boolean delete(UUID id) {
+    return dsl.deleteFrom(table).where(owned(), idField.eq(id)).execute() == 1;
+  }
+
+  /** This tenant's rows. */
+  Condition owned() {
+    return tenantField.eq(tenant);
+  }
+
+  static int flag(boolean value) {
+    return value ? 1 : 0;
+  }
+
+  static @Nullable String json(@Nullable org.jooq.JSONB value) {
+    return value == null ? null : value.data();
+  }
+}
