@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 
 /**
  * A media file of a message ({@code sms_attachments}); deleted with its message.
@@ -25,9 +24,9 @@ public record Attachment(
     @Nullable Instant createdAt) {
 
   public Attachment {
-    requireNonNull(id, "id");
-    requireNonNull(messageId, "messageId");
-    requireNonNull(fileUrl, "fileUrl");
+    Require.nonNull(id, "id");
+    Require.nonNull(messageId, "message_id");
+    Require.nonNull(fileUrl, "file_url");
   }
 
   /** A new attachment of {@code messageId} with a fresh id. */

@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 import org.smskit.core.phone.PhoneNumber;
 
 /**
@@ -30,8 +29,8 @@ public record Contact(
     @Nullable Instant updatedAt) {
 
   public Contact {
-    requireNonNull(id, "id");
-    requireNonNull(phone, "phone");
+    Require.nonNull(id, "id");
+    Require.nonNull(phone, "phone");
   }
 
   /** A new contact with a fresh id and only a name and number. */

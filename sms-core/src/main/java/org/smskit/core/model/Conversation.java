@@ -1,12 +1,11 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 
 /**
  * The rollup of one conversation ({@code sms_meta_conversation}): who it is with, its inbox state, exact
@@ -47,13 +46,13 @@ public record Conversation(
     @Nullable Instant updatedAt) {
 
   public Conversation {
-    requireNonNull(id, "id");
-    requireNonNull(conversationId, "conversationId");
-    requireNonNull(status, "status");
-    requireNonNull(priority, "priority");
-    tags = List.copyOf(requireNonNull(tags, "tags"));
-    requireNonNull(state, "state");
-    keyPoints = List.copyOf(requireNonNull(keyPoints, "keyPoints"));
+    Require.nonNull(id, "id");
+    Require.nonNull(conversationId, "conversation_id");
+    Require.nonNull(status, "status");
+    Require.nonNull(priority, "priority");
+    tags = List.copyOf(Require.nonNull(tags, "tags"));
+    Require.nonNull(state, "state");
+    keyPoints = List.copyOf(Require.nonNull(keyPoints, "key_points"));
   }
 
   /** A builder for a new conversation: active, open, medium priority, no messages yet. */

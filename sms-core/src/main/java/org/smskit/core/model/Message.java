@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 import org.smskit.core.phone.Address;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.Encoding;
@@ -49,14 +48,14 @@ public record Message(
     @Nullable Instant updatedAt) {
 
   public Message {
-    requireNonNull(id, "id");
-    requireNonNull(direction, "direction");
-    requireNonNull(from, "from");
-    requireNonNull(to, "to");
-    requireNonNull(status, "status");
-    requireNonNull(conversationId, "conversationId");
-    requireNonNull(metadataJson, "metadataJson");
-    requireNonNull(messageType, "messageType");
+    Require.nonNull(id, "id");
+    Require.nonNull(direction, "direction");
+    Require.nonNull(from, "from_number");
+    Require.nonNull(to, "to_number");
+    Require.nonNull(status, "status");
+    Require.nonNull(conversationId, "conversation_id");
+    Require.nonNull(metadataJson, "metadata");
+    Require.nonNull(messageType, "message_type");
   }
 
   public static Builder builder() {

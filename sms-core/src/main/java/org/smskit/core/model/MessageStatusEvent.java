@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 import org.smskit.core.status.MessageStatus;
 
 /**
@@ -29,8 +28,8 @@ public record MessageStatusEvent(
     @Nullable Instant recordedAt) {
 
   public MessageStatusEvent {
-    requireNonNull(id, "id");
-    requireNonNull(status, "status");
-    requireNonNull(occurredAt, "occurredAt");
+    Require.nonNull(id, "id");
+    Require.nonNull(status, "status");
+    Require.nonNull(occurredAt, "occurred_at");
   }
 }

@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 
 /**
  * A reaction to a message ({@code sms_reactions}); deleted with its message.
@@ -22,11 +21,11 @@ public record Reaction(
     @Nullable Instant createdAt) {
 
   public Reaction {
-    requireNonNull(id, "id");
-    requireNonNull(messageId, "messageId");
-    requireNonNull(reactionType, "reactionType");
-    requireNonNull(reactionValue, "reactionValue");
-    requireNonNull(reactedBy, "reactedBy");
+    Require.nonNull(id, "id");
+    Require.nonNull(messageId, "message_id");
+    Require.nonNull(reactionType, "reaction_type");
+    Require.nonNull(reactionValue, "reaction_value");
+    Require.nonNull(reactedBy, "reacted_by");
   }
 
   public static Reaction create(UUID messageId, String reactionType, String reactionValue, String reactedBy) {

@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 import org.smskit.core.crypto.EncryptedValue;
 
 /**
@@ -28,9 +27,9 @@ public record SenderAccount(
     @Nullable Instant updatedAt) {
 
   public SenderAccount {
-    requireNonNull(id, "id");
-    requireNonNull(provider, "provider");
-    requireNonNull(settingsJson, "settingsJson");
+    Require.nonNull(id, "id");
+    Require.nonNull(provider, "provider");
+    Require.nonNull(settingsJson, "settings");
   }
 
   /** A new, active account with a fresh id and no settings. */

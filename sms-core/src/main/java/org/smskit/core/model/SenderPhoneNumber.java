@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 import org.smskit.core.phone.PhoneNumber;
 
 /**
@@ -25,9 +24,9 @@ public record SenderPhoneNumber(
     @Nullable Instant updatedAt) {
 
   public SenderPhoneNumber {
-    requireNonNull(id, "id");
-    requireNonNull(accountId, "accountId");
-    requireNonNull(phoneNumber, "phoneNumber");
+    Require.nonNull(id, "id");
+    Require.nonNull(accountId, "account_id");
+    Require.nonNull(phoneNumber, "phone_number");
   }
 
   /** A new, active number with a fresh id. */

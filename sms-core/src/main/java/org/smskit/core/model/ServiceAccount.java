@@ -1,10 +1,9 @@
 package org.smskit.core.model;
 
-import static java.util.Objects.requireNonNull;
-
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
+import org.smskit.core.Require;
 
 /**
  * A messaging service ({@code sms_service_accounts}): a named purpose (support, a campaign...) over a sender
@@ -28,11 +27,11 @@ public record ServiceAccount(
     @Nullable Instant updatedAt) {
 
   public ServiceAccount {
-    requireNonNull(id, "id");
-    requireNonNull(senderAccountId, "senderAccountId");
-    requireNonNull(serviceName, "serviceName");
-    requireNonNull(serviceType, "serviceType");
-    requireNonNull(settingsJson, "settingsJson");
+    Require.nonNull(id, "id");
+    Require.nonNull(senderAccountId, "sender_account_id");
+    Require.nonNull(serviceName, "service_name");
+    Require.nonNull(serviceType, "service_type");
+    Require.nonNull(settingsJson, "settings");
   }
 
   /** A new, active service with a fresh id, no links and no settings. */

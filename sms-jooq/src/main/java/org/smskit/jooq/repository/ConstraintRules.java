@@ -120,7 +120,7 @@ final class ConstraintRules {
     return Optional.ofNullable(RULES.get(constraint));
   }
 
-  static boolean knows(String constraint) {
-    return RULES.containsKey(constraint);
+  static java.util.Set<String> names() {
+    return RULES.keySet();
   }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.ResultQuery;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.smskit.core.Nullable;
@@ -35,6 +37,8 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
   /** A conversation with the number of its messages counted from {@code sms_messages}, not from the rollup. */
   public record CountedConversation(Conversation conversation, long actualMessageCount) {}
 
+  private static final String CUSTOMER_NAME = "customer_name";
+
   private final ErpTables erpTables;
 
   ConversationRepository(DSLContext dsl, String tenant, ErpTables erpTables) {
@@ -55,28 +59,28 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
    * customer's name when {@link ErpTables#customers()} names the host's table (null otherwise).
    */
   public Page<InboxEntry> activeInbox(PageRequest page) {
+    List<InboxEntry> rows = inboxQuery(page).fetch(r -> new InboxEntry(toDomain(r.into(SMS_META_CONVERSATION)),
+        r.get(CUSTOMER_NAME, String.class)));
+    return Pages.of(rows, page, e -> e.conversation().lastMessageAt(), e -> e.conversation().id());
+  }
+
+  ResultQuery<Record> inboxQuery(PageRequest page) {
     var mc = SMS_META_CONVERSATION;
-    var where = DSL.and(owned(), mc.STATUS.eq(ConversationStatus.ACTIVE.dbValue()),
-        mc.STATE.eq(ConversationState.OPEN.dbValue()), Pages.after(page, mc.LAST_MESSAGE_AT, mc.ID, true));
-    Field<String> customerName;
-    Table<?> from;
+    Field<String> customerName = DSL.inline((String) null, String.class);
+    Table<?> from = mc;
     if (erpTables.customersTable().isPresent()) {
       String[] parts = erpTables.customersTable().get().split("\\.");
       Table<?> customers = DSL.table(DSL.name(parts.length == 2 ? parts : new String[] {"public", parts[0]}))
           .as("c");
       customerName = DSL.field(DSL.name("c", "name"), String.class);
       from = mc.leftJoin(customers).on(mc.CUSTOMER_ID_CRM.eq(DSL.field(DSL.name("c", "id"), Integer.class)));
-    } else {
-      customerName = DSL.inline((String) null, String.class);
-      from = mc;
     }
-    List<InboxEntry> rows = dsl.select(mc.fields()).select(customerName.as("customer_name"))
+    return dsl.select(mc.fields()).select(customerName.as(CUSTOMER_NAME))
         .from(from)
-        .where(where)
+        .where(owned(), mc.STATUS.eq(ConversationStatus.ACTIVE.dbValue()), mc.STATE.eq(ConversationState.OPEN.dbValue()),
+            Pages.after(page, mc.LAST_MESSAGE_AT, mc.ID, true))
         .orderBy(Pages.order(mc.LAST_MESSAGE_AT, mc.ID, true))
-        .limit(page.limit() + 1)
-        .fetch(r -> new InboxEntry(toDomain(r.into(mc)), r.get("customer_name", String.class)));
-    return Pages.of(rows, page, e -> e.conversation().lastMessageAt(), e -> e.conversation().id());
+        .limit(page.limit() + 1);
   }
 
   /** The spec's "conversations assigned to staff": assigned to {@code staffId} with unread messages. */

@@ -10,6 +10,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 import org.smskit.core.Page;
@@ -35,13 +36,21 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
 
   /** The spec's "messages for conversation": oldest first. */
   public Page<Message> conversationTimeline(String conversationId, PageRequest page) {
-    return list(SMS_MESSAGES.CONVERSATION_ID.eq(conversationId), page, false);
+    return fetchPage(timelineQuery(conversationId, page), page);
   }
 
   /** The spec's "unread messages": inbound, not yet read, newest first. */
   public Page<Message> unreadInbound(PageRequest page) {
-    return list(SMS_MESSAGES.READ_AT.isNull().and(SMS_MESSAGES.DIRECTION.eq(Direction.INBOUND.dbValue())), page,
-        true);
+    return fetchPage(unreadQuery(page), page);
+  }
+
+  ResultQuery<SmsMessagesRecord> timelineQuery(String conversationId, PageRequest page) {
+    return listQuery(SMS_MESSAGES.CONVERSATION_ID.eq(conversationId), page, false);
+  }
+
+  ResultQuery<SmsMessagesRecord> unreadQuery(PageRequest page) {
+    return listQuery(SMS_MESSAGES.READ_AT.isNull().and(SMS_MESSAGES.DIRECTION.eq(Direction.INBOUND.dbValue())),
+        page, true);
   }
 
   /** The spec's "messages by status": in {@code status}, created in the last 7 days, newest first. */
@@ -71,12 +80,18 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
   }
 
   private Page<Message> list(Condition where, PageRequest page, boolean newestFirst) {
-    List<Message> rows = dsl.selectFrom(SMS_MESSAGES)
+    return fetchPage(listQuery(where, page, newestFirst), page);
+  }
+
+  private ResultQuery<SmsMessagesRecord> listQuery(Condition where, PageRequest page, boolean newestFirst) {
+    return dsl.selectFrom(SMS_MESSAGES)
         .where(owned(), where, Pages.after(page, SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID, newestFirst))
         .orderBy(Pages.order(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID, newestFirst))
-        .limit(page.limit() + 1)
-        .fetch(this::toDomain);
-    return Pages.of(rows, page, Message::createdAt, Message::id);
+        .limit(page.limit() + 1);
+  }
+
+  private Page<Message> fetchPage(ResultQuery<SmsMessagesRecord> query, PageRequest page) {
+    return Pages.of(query.fetch(this::toDomain), page, Message::createdAt, Message::id);
   }
 
   @Override

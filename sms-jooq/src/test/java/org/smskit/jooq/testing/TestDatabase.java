@@ -3,8 +3,12 @@ package org.smskit.jooq.testing;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
 
 /** A fresh database on the test server with a small connection pool; {@link #close()} drops it. */
@@ -56,6 +60,24 @@ public final class TestDatabase implements AutoCloseable {
         + "CREATE TABLE " + schema + ".project (id bigint PRIMARY KEY, name text NOT NULL);"
         + "CREATE TABLE " + schema + ".crm_customers (id integer PRIMARY KEY, name text NOT NULL);"
         + "CREATE TABLE " + schema + ".sys_users (id integer PRIMARY KEY, name text NOT NULL);");
+  }
+
+  /** The first column of every row of a query, as text. */
+  public List<String> strings(String sql, Object... parameters) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        s.setObject(i + 1, parameters[i]);
+      }
+      List<String> out = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          out.add(rows.getString(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
   }
 
   @Override
