@@ -187,7 +187,11 @@ CREATE TABLE sms_meta_conversation (
   created_at         timestamptz      NOT NULL DEFAULT now(),
   updated_at         timestamptz      NOT NULL DEFAULT now(),
   unread_count       integer          NOT NULL DEFAULT 0,
-  CONSTRAINT sms_meta_conversation_pkey PRIMARY KEY (tenant_id, id),
+  -- The one primary key without tenant_id: the spec's "conversation with message count" query groups by mc.id
+  -- alone, which PostgreSQL allows only when id is the primary key. Ids are UUIDv7, unique on their own;
+  -- (tenant_id, id) stays unique for tenant-scoped references (and becomes the key if distributed on Citus).
+  CONSTRAINT sms_meta_conversation_pkey PRIMARY KEY (id),
+  CONSTRAINT sms_meta_conversation_tenant_id_key UNIQUE (tenant_id, id),
   CONSTRAINT sms_meta_conversation_conversation_id_key UNIQUE (tenant_id, conversation_id),
   CONSTRAINT sms_meta_conversation_conversation_id_format
     CHECK (conversation_id ~ '^[A-Za-z0-9_.:+@=-]{1,200}$'),

@@ -120,14 +120,13 @@ class QueryPatternsTest extends DatabaseTest {
     List<UUID> expected = new ArrayList<>();
     for (int i = 3; i >= 1; i--) {
       Instant at = since.plusSeconds(i);
-      expected.add(tx((Repositories r) -> r.messages().insert(Fixtures.outbound(r, "svc", "+14155550605",
-          MessageStatus.SENT, at).toBuilder().id(org.smskit.core.model.Ids.newId()).serviceAccountId(support)
-          .build())).id());
+      expected.add(tx((Repositories r) -> r.messages().update(Fixtures.outbound(r, "svc", "+14155550605",
+          MessageStatus.SENT, at).toBuilder().serviceAccountId(support).build())).id());
     }
-    tx((Repositories r) -> r.messages().insert(Fixtures.outbound(r, "svc", "+14155550605", MessageStatus.SENT, T0)
-        .toBuilder().id(org.smskit.core.model.Ids.newId()).serviceAccountId(marketing).build()));
-    tx((Repositories r) -> r.messages().insert(Fixtures.outbound(r, "svc", "+14155550605", MessageStatus.SENT,
-        since.minusSeconds(1)).toBuilder().id(org.smskit.core.model.Ids.newId()).serviceAccountId(support).build()));
+    tx((Repositories r) -> r.messages().update(Fixtures.outbound(r, "svc", "+14155550605", MessageStatus.SENT, T0)
+        .toBuilder().serviceAccountId(marketing).build()));
+    tx((Repositories r) -> r.messages().update(Fixtures.outbound(r, "svc", "+14155550605", MessageStatus.SENT,
+        since.minusSeconds(1)).toBuilder().serviceAccountId(support).build()));
 
     List<UUID> found = tx((Repositories r) -> r.messages().byServiceAccountSince(support, since,
         PageRequest.first(50))).items().stream().map(Message::id).toList();

@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
-import org.jooq.Record2;
+import org.jooq.Record1;
 import org.jooq.impl.UpdatableRecordImpl;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
 
@@ -398,8 +398,8 @@ public class SmsMetaConversationRecord extends UpdatableRecordImpl<SmsMetaConver
     // -------------------------------------------------------------------------
 
     @Override
-    public Record2<String, UUID> key() {
-        return (Record2) super.key();
+    public Record1<UUID> key() {
+        return (Record1) super.key();
     }
 
     // -------------------------------------------------------------------------
