@@ -56,7 +56,7 @@ public final class PhoneNumbers {
 
   /** A normaliser without a default region: national numbers need a region per call. */
   public static PhoneNumbers create() {
-    return new PhoneNumbers(null, TimeZoneLookup.NONE);
+    return new PhoneNumbers(null, TimeZoneLookup.LIBPHONENUMBER);
   }
 
   /**
@@ -65,7 +65,7 @@ public final class PhoneNumbers {
    * @throws InvalidInputException on field {@code region} when libphonenumber does not support the region
    */
   public static PhoneNumbers withDefaultRegion(String region) {
-    return new PhoneNumbers(requireNonNull(region, "region"), TimeZoneLookup.NONE);
+    return new PhoneNumbers(requireNonNull(region, "region"), TimeZoneLookup.LIBPHONENUMBER);
   }
 
   /** For tests and for wiring another time-zone source. */

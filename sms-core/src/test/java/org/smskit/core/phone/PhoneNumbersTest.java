@@ -331,11 +331,13 @@ class PhoneNumbersTest {
     }
 
     @Test
-    void withoutLibphonenumbersGeocoderArtifactNumbersHaveNoTimeZones() {
-      // The geocoder artifact that holds PhoneNumberToTimeZonesMapper is not on this build's classpath (see
-      // TimeZoneLookup); until it is, the public factories know no zones rather than guess them.
-      assertThat(phones.details(PhoneNumber.of("+14155550100")).timeZones()).isEmpty();
-      assertThat(us.details(PhoneNumber.of("+442079460958")).timeZones()).isEmpty();
+    void realTimeZonesComeFromLibphonenumbersOwnMapping() {
+      assertThat(phones.details(PhoneNumber.of("+14155550100")).timeZones()).containsExactly("America/Los_Angeles");
+      assertThat(us.details(PhoneNumber.of("+442079460958")).timeZones()).containsExactly("Europe/London");
+      assertThat(phones.details(PhoneNumber.of("+12125550100")).primaryTimeZone()).contains("America/New_York");
+      // A country spanning several zones: every candidate, for the host to choose from.
+      assertThat(phones.details(PhoneNumber.of("+61412345678")).timeZones()).hasSizeGreaterThan(1)
+          .contains("Australia/Sydney");
     }
   }
 
