@@ -1,0 +1,37 @@
+package org.smskit.core.simulated;
+
+import org.smskit.core.Require;
+import org.smskit.core.spi.ProviderConfig;
+import org.smskit.core.spi.SmsProvider;
+import org.smskit.core.spi.SmsProviderFactory;
+
+/**
+ * Creates {@link SimulatedProvider}s, all talking to one {@link SimulatedNetwork}. Installed under the name
+ * {@code simulated}; register one built on your own network to script it and inspect what was sent.
+ */
+public final class SimulatedProviderFactory implements SmsProviderFactory {
+  private final SimulatedNetwork network;
+
+  /** For {@link java.util.ServiceLoader}: a factory with a network of its own. */
+  public SimulatedProviderFactory() {
+    this(new SimulatedNetwork());
+  }
+
+  public SimulatedProviderFactory(SimulatedNetwork network) {
+    this.network = Require.nonNull(network, "network");
+  }
+
+  public SimulatedNetwork network() {
+    return network;
+  }
+
+  @Override
+  public String name() {
+    return SimulatedProvider.NAME;
+  }
+
+  @Override
+  public SmsProvider create(ProviderConfig config) {
+    return new SimulatedProvider(config, network);
+  }
+}

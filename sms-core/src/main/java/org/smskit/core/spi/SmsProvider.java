@@ -1,0 +1,36 @@
+package org.smskit.core.spi;
+
+/**
+ * An SMS provider, configured for one sender account. Implementations are thread-safe and share one HTTP client
+ * per instance; {@link #close()} releases it.
+ *
+ * <p>To add a provider: implement {@link SmsProviderFactory} (one class may implement both interfaces) and
+ * list it in {@code META-INF/services/org.smskit.core.spi.SmsProviderFactory}.
+ */
+public interface SmsProvider extends AutoCloseable {
+
+  /** The SPI name, lower case ({@code twilio}); the value of {@code sms_sender_accounts.provider}. */
+  String name();
+
+  ProviderCapabilities capabilities();
+
+  /**
+   * Hands one message to the provider. Never retries a request whose outcome is unknown: that decision belongs
+   * to the caller.
+   *
+   * @throws ProviderException classified by {@link ProviderException.Kind}
+   */
+  SendResult send(OutboundMessage message);
+
+  /**
+   * Verifies a webhook the provider sent and turns it into an event.
+   *
+   * @throws WebhookVerificationException when the request is not provably from the provider; nothing may be
+   *     recorded for it
+   * @throws org.smskit.core.InvalidInputException when a verified request lacks a field the event needs
+   */
+  WebhookEvent parseWebhook(WebhookRequest request, WebhookContext context);
+
+  @Override
+  default void close() {}
+}
