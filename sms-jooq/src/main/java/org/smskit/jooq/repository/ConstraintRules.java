@@ -109,7 +109,27 @@ final class ConstraintRules {
       entry("sms_message_status_events_message_fkey", "message_id", "must name an existing message"),
       entry("sms_message_status_events_status_check", "status", "must be a message status"),
       entry("sms_message_status_events_identifies_message", "message_id",
-          "a status event needs a message_id or a provider_message_sid"));
+          "a status event needs a message_id or a provider_message_sid"),
+
+      entry("sms_opt_outs_pkey", "id", "already exists"),
+      entry("sms_opt_outs_service_account_fkey", "service_account_id", "must name an existing service account"),
+      entry("sms_opt_outs_phone_e164", "phone", E164),
+      entry("sms_opt_outs_scope_check", "scope", "must be one of all, marketing, service, campaign"),
+      entry("sms_opt_outs_scope_target", "scope",
+          "service scope needs service_account_id, campaign scope needs campaign_id, other scopes neither"),
+      entry("sms_opt_outs_source_check", "source", "must be keyword, provider or api"),
+      entry("sms_opt_outs_opt_in_source_check", "opt_in_source", "must be keyword, provider or api"),
+      entry("sms_opt_outs_opted_in_after_out", "opted_in_at", "must not be before opted_out_at"),
+      entry("uq_sms_opt_outs_active", "phone", "is already opted out for this scope"),
+
+      entry("sms_message_keys_pkey", "key", "already names a message"),
+      entry("sms_message_keys_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_message_keys_kind_check", "kind", "must be idempotency or inbound"),
+      entry("sms_message_keys_key_length", "key", "must be 1 to 255 characters"),
+
+      entry("sms_inbound_fragments_pkey", "part", "this part is already stored"),
+      entry("sms_inbound_fragments_part_range", "part", "must be between 1 and total"),
+      entry("sms_inbound_fragments_total_range", "total", "must be between 1 and 255"));
 
   private ConstraintRules() {}
 

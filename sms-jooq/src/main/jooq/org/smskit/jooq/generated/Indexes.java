@@ -10,9 +10,12 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsContacts;
+import org.smskit.jooq.generated.tables.SmsInboundFragments;
+import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
+import org.smskit.jooq.generated.tables.SmsOptOuts;
 import org.smskit.jooq.generated.tables.SmsReactions;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
@@ -35,6 +38,8 @@ public class Indexes {
     public static final Index IDX_SMS_CONTACTS_CRM_ID = Internal.createIndex(DSL.name("idx_sms_contacts_crm_id"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.CRM_ID }, false);
     public static final Index IDX_SMS_CONTACTS_LAST_CONTACTED = Internal.createIndex(DSL.name("idx_sms_contacts_last_contacted"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.LAST_CONTACTED_AT.desc(), SmsContacts.SMS_CONTACTS.ID }, false);
     public static final Index IDX_SMS_CONTACTS_PHONE = Internal.createIndex(DSL.name("idx_sms_contacts_phone"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.PHONE }, true);
+    public static final Index IDX_SMS_INBOUND_FRAGMENTS_EXPIRES = Internal.createIndex(DSL.name("idx_sms_inbound_fragments_expires"), SmsInboundFragments.SMS_INBOUND_FRAGMENTS, new OrderField[] { SmsInboundFragments.SMS_INBOUND_FRAGMENTS.TENANT_ID, SmsInboundFragments.SMS_INBOUND_FRAGMENTS.EXPIRES_AT }, false);
+    public static final Index IDX_SMS_MESSAGE_KEYS_MESSAGE = Internal.createIndex(DSL.name("idx_sms_message_keys_message"), SmsMessageKeys.SMS_MESSAGE_KEYS, new OrderField[] { SmsMessageKeys.SMS_MESSAGE_KEYS.TENANT_ID, SmsMessageKeys.SMS_MESSAGE_KEYS.MESSAGE_ID }, false);
     public static final Index IDX_SMS_MESSAGES_CONVERSATION_ID = Internal.createIndex(DSL.name("idx_sms_messages_conversation_id"), SmsMessages.SMS_MESSAGES, new OrderField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.CONVERSATION_ID, SmsMessages.SMS_MESSAGES.CREATED_AT, SmsMessages.SMS_MESSAGES.ID }, false);
     public static final Index IDX_SMS_MESSAGES_CREATED_AT = Internal.createIndex(DSL.name("idx_sms_messages_created_at"), SmsMessages.SMS_MESSAGES, new OrderField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.CREATED_AT }, false);
     public static final Index IDX_SMS_MESSAGES_FROM_NUMBER = Internal.createIndex(DSL.name("idx_sms_messages_from_number"), SmsMessages.SMS_MESSAGES, new OrderField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.FROM_NUMBER, SmsMessages.SMS_MESSAGES.CREATED_AT }, false);
@@ -54,6 +59,7 @@ public class Indexes {
     public static final Index IDX_SMS_META_CONVERSATION_STATE = Internal.createIndex(DSL.name("idx_sms_meta_conversation_state"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.STATE }, false);
     public static final Index IDX_SMS_META_CONVERSATION_STATUS = Internal.createIndex(DSL.name("idx_sms_meta_conversation_status"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.STATUS }, false);
     public static final Index IDX_SMS_META_CONVERSATION_UNREAD = Internal.createIndex(DSL.name("idx_sms_meta_conversation_unread"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.UNREAD_COUNT }, false);
+    public static final Index IDX_SMS_OPT_OUTS_OPTED_OUT_AT = Internal.createIndex(DSL.name("idx_sms_opt_outs_opted_out_at"), SmsOptOuts.SMS_OPT_OUTS, new OrderField[] { SmsOptOuts.SMS_OPT_OUTS.TENANT_ID, SmsOptOuts.SMS_OPT_OUTS.OPTED_OUT_AT, SmsOptOuts.SMS_OPT_OUTS.ID }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_ACCOUNT_ID = Internal.createIndex(DSL.name("idx_sms_phone_numbers_account_id"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ACCOUNT_ID }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_IS_ACTIVE = Internal.createIndex(DSL.name("idx_sms_phone_numbers_is_active"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_IS_PRIMARY = Internal.createIndex(DSL.name("idx_sms_phone_numbers_is_primary"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY }, false);
@@ -69,6 +75,7 @@ public class Indexes {
     public static final Index IDX_SMS_SERVICE_ACCOUNTS_TYPE = Internal.createIndex(DSL.name("idx_sms_service_accounts_type"), SmsServiceAccounts.SMS_SERVICE_ACCOUNTS, new OrderField[] { SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.TENANT_ID, SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.SERVICE_TYPE }, false);
     public static final Index IDX_SMS_STATUS_EVENTS_MESSAGE = Internal.createIndex(DSL.name("idx_sms_status_events_message"), SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS, new OrderField[] { SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.TENANT_ID, SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.MESSAGE_ID, SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.OCCURRED_AT }, false);
     public static final Index IDX_SMS_STATUS_EVENTS_UNMATCHED = Internal.createIndex(DSL.name("idx_sms_status_events_unmatched"), SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS, new OrderField[] { SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.TENANT_ID, SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.PROVIDER, SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.PROVIDER_MESSAGE_SID }, false);
+    public static final Index UQ_SMS_OPT_OUTS_ACTIVE = Internal.createIndex(DSL.name("uq_sms_opt_outs_active"), SmsOptOuts.SMS_OPT_OUTS, new OrderField[] { SmsOptOuts.SMS_OPT_OUTS.TENANT_ID, SmsOptOuts.SMS_OPT_OUTS.PHONE, SmsOptOuts.SMS_OPT_OUTS.SCOPE_KEY }, true);
     public static final Index UQ_SMS_PHONE_NUMBERS_ONE_PRIMARY = Internal.createIndex(DSL.name("uq_sms_phone_numbers_one_primary"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ACCOUNT_ID }, true);
     public static final Index UQ_SMS_REACTIONS_ONCE = Internal.createIndex(DSL.name("uq_sms_reactions_once"), SmsReactions.SMS_REACTIONS, new OrderField[] { SmsReactions.SMS_REACTIONS.TENANT_ID, SmsReactions.SMS_REACTIONS.MESSAGE_ID, SmsReactions.SMS_REACTIONS.REACTED_BY, SmsReactions.SMS_REACTIONS.REACTION_TYPE, SmsReactions.SMS_REACTIONS.REACTION_VALUE }, true);
 }

@@ -12,9 +12,12 @@ import org.jooq.Table;
 import org.jooq.impl.SchemaImpl;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsContacts;
+import org.smskit.jooq.generated.tables.SmsInboundFragments;
+import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
+import org.smskit.jooq.generated.tables.SmsOptOuts;
 import org.smskit.jooq.generated.tables.SmsReactions;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
@@ -45,6 +48,18 @@ public class Smskit extends SchemaImpl {
     public final SmsContacts SMS_CONTACTS = SmsContacts.SMS_CONTACTS;
 
     /**
+     * Parts of concatenated inbound messages waiting for the rest; deleted once
+     * complete or expired.
+     */
+    public final SmsInboundFragments SMS_INBOUND_FRAGMENTS = SmsInboundFragments.SMS_INBOUND_FRAGMENTS;
+
+    /**
+     * Idempotency keys of sends and provider ids of inbound messages: each
+     * names one message.
+     */
+    public final SmsMessageKeys SMS_MESSAGE_KEYS = SmsMessageKeys.SMS_MESSAGE_KEYS;
+
+    /**
      * Every status report of a message, in arrival order; rows with no
      * message_id wait for reconciliation.
      */
@@ -59,6 +74,11 @@ public class Smskit extends SchemaImpl {
      * Conversation rollup: inbox state, exact counters and AI analysis.
      */
     public final SmsMetaConversation SMS_META_CONVERSATION = SmsMetaConversation.SMS_META_CONVERSATION;
+
+    /**
+     * Opt-outs by recipient and scope; a row with opted_in_at set is history.
+     */
+    public final SmsOptOuts SMS_OPT_OUTS = SmsOptOuts.SMS_OPT_OUTS;
 
     /**
      * Reactions to a message; deleted with it.
@@ -100,9 +120,12 @@ public class Smskit extends SchemaImpl {
         return Arrays.asList(
             SmsAttachments.SMS_ATTACHMENTS,
             SmsContacts.SMS_CONTACTS,
+            SmsInboundFragments.SMS_INBOUND_FRAGMENTS,
+            SmsMessageKeys.SMS_MESSAGE_KEYS,
             SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS,
             SmsMessages.SMS_MESSAGES,
             SmsMetaConversation.SMS_META_CONVERSATION,
+            SmsOptOuts.SMS_OPT_OUTS,
             SmsReactions.SMS_REACTIONS,
             SmsSenderAccounts.SMS_SENDER_ACCOUNTS,
             SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS,

@@ -6,9 +6,12 @@ package org.smskit.jooq.generated;
 
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsContacts;
+import org.smskit.jooq.generated.tables.SmsInboundFragments;
+import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
+import org.smskit.jooq.generated.tables.SmsOptOuts;
 import org.smskit.jooq.generated.tables.SmsReactions;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
@@ -32,6 +35,18 @@ public class Tables {
     public static final SmsContacts SMS_CONTACTS = SmsContacts.SMS_CONTACTS;
 
     /**
+     * Parts of concatenated inbound messages waiting for the rest; deleted once
+     * complete or expired.
+     */
+    public static final SmsInboundFragments SMS_INBOUND_FRAGMENTS = SmsInboundFragments.SMS_INBOUND_FRAGMENTS;
+
+    /**
+     * Idempotency keys of sends and provider ids of inbound messages: each
+     * names one message.
+     */
+    public static final SmsMessageKeys SMS_MESSAGE_KEYS = SmsMessageKeys.SMS_MESSAGE_KEYS;
+
+    /**
      * Every status report of a message, in arrival order; rows with no
      * message_id wait for reconciliation.
      */
@@ -46,6 +61,11 @@ public class Tables {
      * Conversation rollup: inbox state, exact counters and AI analysis.
      */
     public static final SmsMetaConversation SMS_META_CONVERSATION = SmsMetaConversation.SMS_META_CONVERSATION;
+
+    /**
+     * Opt-outs by recipient and scope; a row with opted_in_at set is history.
+     */
+    public static final SmsOptOuts SMS_OPT_OUTS = SmsOptOuts.SMS_OPT_OUTS;
 
     /**
      * Reactions to a message; deleted with it.

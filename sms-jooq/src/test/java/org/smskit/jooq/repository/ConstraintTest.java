@@ -102,6 +102,22 @@ class ConstraintTest extends DatabaseTest {
         + " occurred_at) VALUES ('acme', " + message + ", " + sid + ", '" + status + "', now())";
   }
 
+  static String optOut(String phone, String scope, String service, String campaign, String columns, String values) {
+    return "INSERT INTO smskit.sms_opt_outs (tenant_id, phone, scope, service_account_id, campaign_id, source"
+        + columns + ") VALUES ('acme', '" + phone + "', " + scope + ", " + service + ", " + campaign + ", 'keyword'"
+        + values + ")";
+  }
+
+  static String messageKey(String kind, String key) {
+    return "INSERT INTO smskit.sms_message_keys (tenant_id, kind, key, message_id) VALUES ('acme', " + kind + ", "
+        + key + ", " + MESSAGE + ")";
+  }
+
+  static String fragment(int part, int total) {
+    return "INSERT INTO smskit.sms_inbound_fragments (tenant_id, provider, reference, part, total, payload,"
+        + " expires_at) VALUES ('acme', 'vonage', 'ref-" + total + "', " + part + ", " + total + ", 'p', now())";
+  }
+
   /** constraint, table, field named in the error, accepted statement, refused statement. */
   static Stream<Arguments> cases() {
     String longBody = "'" + "x".repeat(1600) + "'";
@@ -289,7 +305,53 @@ class ConstraintTest extends DatabaseTest {
         c("sms_message_status_events_status_check", "sms_message_status_events", "status",
             event("NULL", "'SM123'", "undelivered"), event("NULL", "'SM123'", "expired")),
         c("sms_message_status_events_identifies_message", "sms_message_status_events", "message_id",
-            event("NULL", "'SM124'", "sent"), event("NULL", "NULL", "sent")));
+            event("NULL", "'SM124'", "sent"), event("NULL", "NULL", "sent")),
+
+        c("sms_opt_outs_pkey", "sms_opt_outs", "id",
+            optOut("+14155550140", "'all'", "NULL", "NULL", ", id", ", " + MISSING),
+            optOut("+14155550140", "'all'", "NULL", "NULL", ", id", ", " + MISSING) + ";"
+                + optOut("+14155550141", "'all'", "NULL", "NULL", ", id", ", " + MISSING)),
+        c("sms_opt_outs_service_account_fkey", "sms_opt_outs", "service_account_id",
+            optOut("+14155550142", "'service'", SERVICE, "NULL", "", ""),
+            optOut("+14155550142", "'service'", MISSING, "NULL", "", "")),
+        c("sms_opt_outs_phone_e164", "sms_opt_outs", "phone",
+            optOut("+14155550143", "'all'", "NULL", "NULL", "", ""), optOut("4155550143", "'all'", "NULL", "NULL", "", "")),
+        c("sms_opt_outs_scope_check", "sms_opt_outs", "scope",
+            optOut("+14155550144", "'marketing'", "NULL", "NULL", "", ""),
+            optOut("+14155550144", "'everything'", "NULL", "NULL", "", "")),
+        c("sms_opt_outs_scope_target", "sms_opt_outs", "scope",
+            optOut("+14155550145", "'campaign'", "NULL", "1", "", ""),
+            optOut("+14155550145", "'campaign'", "NULL", "NULL", "", "")),
+        c("sms_opt_outs_source_check", "sms_opt_outs", "source",
+            optOut("+14155550146", "'all'", "NULL", "NULL", "", "").replace("'keyword'", "'provider'"),
+            optOut("+14155550146", "'all'", "NULL", "NULL", "", "").replace("'keyword'", "'email'")),
+        c("sms_opt_outs_opt_in_source_check", "sms_opt_outs", "opt_in_source",
+            optOut("+14155550147", "'all'", "NULL", "NULL", ", opted_in_at, opt_in_source", ", now(), 'api'"),
+            optOut("+14155550147", "'all'", "NULL", "NULL", ", opted_in_at, opt_in_source", ", now(), 'fax'")),
+        c("sms_opt_outs_opted_in_after_out", "sms_opt_outs", "opted_in_at",
+            optOut("+14155550148", "'all'", "NULL", "NULL", ", opted_in_at", ", now()"),
+            optOut("+14155550148", "'all'", "NULL", "NULL", ", opted_in_at", ", now() - interval '1 day'")),
+        c("uq_sms_opt_outs_active", "sms_opt_outs", "phone",
+            optOut("+14155550149", "'all'", "NULL", "NULL", "", "") + ";"
+                + optOut("+14155550149", "'marketing'", "NULL", "NULL", "", ""),
+            optOut("+14155550149", "'all'", "NULL", "NULL", "", "") + ";"
+                + optOut("+14155550149", "'all'", "NULL", "NULL", "", "")),
+
+        c("sms_message_keys_pkey", "sms_message_keys", "key",
+            messageKey("'idempotency'", "'order-1'") + ";" + messageKey("'inbound'", "'order-1'"),
+            messageKey("'idempotency'", "'order-1'") + ";" + messageKey("'idempotency'", "'order-1'")),
+        c("sms_message_keys_message_fkey", "sms_message_keys", "message_id",
+            messageKey("'idempotency'", "'k-2'"), messageKey("'idempotency'", "'k-2'").replace(MESSAGE, MISSING)),
+        c("sms_message_keys_kind_check", "sms_message_keys", "kind",
+            messageKey("'inbound'", "'twilio:SM1'"), messageKey("'outbound'", "'twilio:SM1'")),
+        c("sms_message_keys_key_length", "sms_message_keys", "key",
+            messageKey("'idempotency'", "'" + "k".repeat(255) + "'"),
+            messageKey("'idempotency'", "'" + "k".repeat(256) + "'")),
+
+        c("sms_inbound_fragments_pkey", "sms_inbound_fragments", "part",
+            fragment(1, 2) + ";" + fragment(2, 2), fragment(1, 2) + ";" + fragment(1, 2)),
+        c("sms_inbound_fragments_part_range", "sms_inbound_fragments", "part", fragment(3, 3), fragment(4, 3)),
+        c("sms_inbound_fragments_total_range", "sms_inbound_fragments", "total", fragment(1, 255), fragment(1, 256)));
   }
 
   private static Arguments c(String constraint, String table, String field, String accepted, String refused) {

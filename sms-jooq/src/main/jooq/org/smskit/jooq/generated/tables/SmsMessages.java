@@ -38,6 +38,7 @@ import org.smskit.jooq.generated.Indexes;
 import org.smskit.jooq.generated.Keys;
 import org.smskit.jooq.generated.Smskit;
 import org.smskit.jooq.generated.tables.SmsAttachments.SmsAttachmentsPath;
+import org.smskit.jooq.generated.tables.SmsMessageKeys.SmsMessageKeysPath;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents.SmsMessageStatusEventsPath;
 import org.smskit.jooq.generated.tables.SmsMetaConversation.SmsMetaConversationPath;
 import org.smskit.jooq.generated.tables.SmsReactions.SmsReactionsPath;
@@ -336,6 +337,19 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
             _smsAttachments = new SmsAttachmentsPath(this, null, Keys.SMS_ATTACHMENTS__SMS_ATTACHMENTS_MESSAGE_FKEY.getInverseKey());
 
         return _smsAttachments;
+    }
+
+    private transient SmsMessageKeysPath _smsMessageKeys;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_message_keys</code> table
+     */
+    public SmsMessageKeysPath smsMessageKeys() {
+        if (_smsMessageKeys == null)
+            _smsMessageKeys = new SmsMessageKeysPath(this, null, Keys.SMS_MESSAGE_KEYS__SMS_MESSAGE_KEYS_MESSAGE_FKEY.getInverseKey());
+
+        return _smsMessageKeys;
     }
 
     private transient SmsMessageStatusEventsPath _smsMessageStatusEvents;

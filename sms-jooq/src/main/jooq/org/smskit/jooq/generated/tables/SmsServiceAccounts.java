@@ -38,6 +38,7 @@ import org.smskit.jooq.generated.Indexes;
 import org.smskit.jooq.generated.Keys;
 import org.smskit.jooq.generated.Smskit;
 import org.smskit.jooq.generated.tables.SmsMessages.SmsMessagesPath;
+import org.smskit.jooq.generated.tables.SmsOptOuts.SmsOptOutsPath;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts.SmsSenderAccountsPath;
 import org.smskit.jooq.generated.tables.records.SmsServiceAccountsRecord;
 
@@ -241,6 +242,19 @@ public class SmsServiceAccounts extends TableImpl<SmsServiceAccountsRecord> {
             _smsMessages = new SmsMessagesPath(this, null, Keys.SMS_MESSAGES__SMS_MESSAGES_SERVICE_ACCOUNT_FKEY.getInverseKey());
 
         return _smsMessages;
+    }
+
+    private transient SmsOptOutsPath _smsOptOuts;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_opt_outs</code> table
+     */
+    public SmsOptOutsPath smsOptOuts() {
+        if (_smsOptOuts == null)
+            _smsOptOuts = new SmsOptOutsPath(this, null, Keys.SMS_OPT_OUTS__SMS_OPT_OUTS_SERVICE_ACCOUNT_FKEY.getInverseKey());
+
+        return _smsOptOuts;
     }
 
     @Override
