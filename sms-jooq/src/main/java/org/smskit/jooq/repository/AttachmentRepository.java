@@ -26,6 +26,14 @@ public final class AttachmentRepository extends TableRepository<SmsAttachmentsRe
         .fetch(this::toDomain);
   }
 
+  /** The attachments of several messages, in the order they were added. */
+  public List<Attachment> listByMessages(java.util.Collection<UUID> messageIds) {
+    return dsl.selectFrom(SMS_ATTACHMENTS)
+        .where(owned(), SMS_ATTACHMENTS.MESSAGE_ID.in(messageIds))
+        .orderBy(SMS_ATTACHMENTS.CREATED_AT, SMS_ATTACHMENTS.ID)
+        .fetch(this::toDomain);
+  }
+
   public Optional<Attachment> findByProviderMediaSid(String providerMediaSid) {
     return dsl.selectFrom(SMS_ATTACHMENTS)
         .where(owned(), SMS_ATTACHMENTS.PROVIDER_MEDIA_SID.eq(providerMediaSid))

@@ -55,6 +55,64 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
   }
 
   /**
+   * Creates the conversation {@code conversationId} if it does not exist (started at {@code at}), then locks
+   * its row until the transaction ends, so that concurrent writers of one conversation take turns and no
+   * counter update is lost.
+   */
+  public Conversation ensureLocked(String conversationId, Instant at) {
+    var mc = SMS_META_CONVERSATION;
+    dsl.insertInto(mc)
+        .set(mc.TENANT_ID, tenant)
+        .set(mc.ID, org.smskit.core.model.Ids.newId())
+        .set(mc.CONVERSATION_ID, conversationId)
+        .set(mc.CONVERSATION_START, at)
+        .set(mc.LAST_MESSAGE_AT, at)
+        .onConflictDoNothing()
+        .execute();
+    return lock(conversationId).orElseThrow();
+  }
+
+  /** Reads and locks the conversation's row until the transaction ends. */
+  public Optional<Conversation> lock(String conversationId) {
+    return dsl.selectFrom(SMS_META_CONVERSATION)
+        .where(owned(), SMS_META_CONVERSATION.CONVERSATION_ID.eq(conversationId))
+        .forUpdate()
+        .fetchOptional(this::toDomain);
+  }
+
+  /**
+   * Counts one more message at {@code at}: message count, unread count for inbound messages, last activity and
+   * start. An inbound message reopens a closed conversation. Returns the updated rollup.
+   */
+  public Conversation recordMessage(String conversationId, boolean inbound, Instant at) {
+    var mc = SMS_META_CONVERSATION;
+    var closed = mc.STATE.eq(ConversationState.CLOSED.dbValue());
+    return dsl.update(mc)
+        .set(mc.MESSAGE_COUNT, mc.MESSAGE_COUNT.plus(1))
+        .set(mc.UNREAD_COUNT, inbound ? mc.UNREAD_COUNT.plus(1) : mc.UNREAD_COUNT)
+        .set(mc.LAST_MESSAGE_AT, DSL.greatest(mc.LAST_MESSAGE_AT, DSL.val(at)))
+        .set(mc.CONVERSATION_START, DSL.least(DSL.coalesce(mc.CONVERSATION_START, DSL.val(at)), DSL.val(at)))
+        .set(mc.STATE, inbound ? DSL.when(closed, ConversationState.OPEN.dbValue()).otherwise(mc.STATE) : mc.STATE)
+        .set(mc.CONVERSATION_END, inbound ? DSL.when(closed, DSL.inline((Instant) null, Instant.class))
+            .otherwise(mc.CONVERSATION_END) : mc.CONVERSATION_END)
+        .where(owned(), mc.CONVERSATION_ID.eq(conversationId))
+        .returning()
+        .fetchOptional(this::toDomain)
+        .orElseThrow(() -> new org.smskit.core.NotFoundException("conversation", conversationId));
+  }
+
+  /** Takes {@code read} messages off the unread count (never below zero) and returns the updated rollup. */
+  public Conversation markRead(String conversationId, int read) {
+    var mc = SMS_META_CONVERSATION;
+    return dsl.update(mc)
+        .set(mc.UNREAD_COUNT, DSL.greatest(mc.UNREAD_COUNT.minus(read), DSL.inline(0)))
+        .where(owned(), mc.CONVERSATION_ID.eq(conversationId))
+        .returning()
+        .fetchOptional(this::toDomain)
+        .orElseThrow(() -> new org.smskit.core.NotFoundException("conversation", conversationId));
+  }
+
+  /**
    * The spec's "active conversations": status active and state open, newest activity first, with the CRM
    * customer's name when {@link ErpTables#customers()} names the host's table (null otherwise).
    */

@@ -70,6 +70,36 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
         true);
   }
 
+  /** Reads and locks a message until the transaction ends (status updates of one message take turns). */
+  public Optional<Message> lock(UUID id) {
+    return dsl.selectFrom(SMS_MESSAGES).where(owned(), SMS_MESSAGES.ID.eq(id)).forUpdate().fetchOptional(this::toDomain);
+  }
+
+  /** Reads and locks the message a provider knows by {@code providerMessageSid}. */
+  public Optional<Message> lockByProviderSid(String provider, String providerMessageSid) {
+    return dsl.selectFrom(SMS_MESSAGES)
+        .where(owned(), SMS_MESSAGES.PROVIDER.eq(provider), SMS_MESSAGES.PROVIDER_MESSAGE_SID.eq(providerMessageSid))
+        .orderBy(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID)
+        .limit(1)
+        .forUpdate()
+        .fetchOptional(this::toDomain);
+  }
+
+  /** Marks every unread inbound message of a conversation read at {@code at}; returns how many. */
+  public int markConversationRead(String conversationId, Instant at) {
+    return dsl.update(SMS_MESSAGES)
+        .set(SMS_MESSAGES.READ_AT, at)
+        .set(SMS_MESSAGES.STATUS, MessageStatus.READ.dbValue())
+        .where(owned(), SMS_MESSAGES.CONVERSATION_ID.eq(conversationId),
+            SMS_MESSAGES.DIRECTION.eq(Direction.INBOUND.dbValue()), SMS_MESSAGES.READ_AT.isNull())
+        .execute();
+  }
+
+  /** The messages with these ids, in no particular order. */
+  public List<Message> findAll(java.util.Collection<UUID> ids) {
+    return dsl.selectFrom(SMS_MESSAGES).where(owned(), SMS_MESSAGES.ID.in(ids)).fetch(this::toDomain);
+  }
+
   /** A message by the provider's id for it. */
   public Optional<Message> findByProviderSid(String provider, String providerMessageSid) {
     return dsl.selectFrom(SMS_MESSAGES)

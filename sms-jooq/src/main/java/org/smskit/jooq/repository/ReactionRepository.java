@@ -25,6 +25,14 @@ public final class ReactionRepository extends TableRepository<SmsReactionsRecord
         .fetch(this::toDomain);
   }
 
+  /** The reactions to several messages, oldest first. */
+  public List<Reaction> listByMessages(java.util.Collection<UUID> messageIds) {
+    return dsl.selectFrom(SMS_REACTIONS)
+        .where(owned(), SMS_REACTIONS.MESSAGE_ID.in(messageIds))
+        .orderBy(SMS_REACTIONS.CREATED_AT, SMS_REACTIONS.ID)
+        .fetch(this::toDomain);
+  }
+
   /** Everything one person reacted with, newest first. */
   public List<Reaction> listByReactor(String reactedBy, int limit) {
     return dsl.selectFrom(SMS_REACTIONS)

@@ -54,6 +54,19 @@ public final class Repositories {
     return new StatusEventRepository(dsl, tenant);
   }
 
+  public OptOutRepository optOuts() {
+    return new OptOutRepository(dsl, tenant);
+  }
+
+  public MessageKeyRepository messageKeys() {
+    return new MessageKeyRepository(dsl, tenant);
+  }
+
+  /** Parts of inbound messages delivered in pieces; also the {@link org.smskit.core.spi.FragmentStore} of webhooks. */
+  public FragmentRepository fragments() {
+    return new FragmentRepository(dsl, tenant);
+  }
+
   /**
    * The transaction's jOOQ context, for queries the repositories do not offer. Queries through it must filter
    * by {@code tenant_id} themselves.

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.impl.DSL;
 import org.smskit.core.crypto.EncryptedValue;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.jooq.generated.tables.records.SmsSenderAccountsRecord;
@@ -27,12 +28,39 @@ public final class SenderAccountRepository extends TableRepository<SmsSenderAcco
         .fetch(this::toDomain);
   }
 
+  /** Every account, active or not, oldest first. */
+  public List<SenderAccount> listAll() {
+    return dsl.selectFrom(SMS_SENDER_ACCOUNTS).where(owned())
+        .orderBy(SMS_SENDER_ACCOUNTS.CREATED_AT, SMS_SENDER_ACCOUNTS.ID)
+        .fetch(this::toDomain);
+  }
+
   /** Every account of a provider (active or not), oldest first. */
   public List<SenderAccount> listByProvider(String provider) {
     return dsl.selectFrom(SMS_SENDER_ACCOUNTS)
         .where(owned(), SMS_SENDER_ACCOUNTS.PROVIDER.eq(provider))
         .orderBy(SMS_SENDER_ACCOUNTS.CREATED_AT, SMS_SENDER_ACCOUNTS.ID)
         .fetch(this::toDomain);
+  }
+
+  /** An account's settings split into the plain part and the settings stored encrypted ({@code enc:v1:...}). */
+  public record SplitSettings(String plainJson, java.util.Map<String, EncryptedValue> secrets) {}
+
+  /** Reads {@code settings} of an account, separating the encrypted values (top-level strings) from the rest. */
+  public SplitSettings splitSettings(UUID id) {
+    var a = SMS_SENDER_ACCOUNTS;
+    var entries = DSL.table("jsonb_each_text({0})", a.SETTINGS).as("e", "key", "value");
+    var key = DSL.field(DSL.name("e", "key"), String.class);
+    var value = DSL.field(DSL.name("e", "value"), String.class);
+    java.util.Map<String, EncryptedValue> secrets = new java.util.LinkedHashMap<>();
+    dsl.select(key, value).from(a).crossJoin(entries)
+        .where(owned(), a.ID.eq(id), value.startsWith(EncryptedValue.PREFIX))
+        .forEach(r -> secrets.put(r.value1(), EncryptedValue.parse("settings." + r.value1(), r.value2())));
+    String plain = dsl.select(DSL.field("{0} - {1}::text[]", String.class, a.SETTINGS,
+            DSL.val(secrets.keySet().toArray(String[]::new))))
+        .from(a).where(owned(), a.ID.eq(id)).fetchOptional(0, String.class)
+        .orElseThrow(() -> new org.smskit.core.NotFoundException("sender account", id));
+    return new SplitSettings(plain, secrets);
   }
 
   @Override

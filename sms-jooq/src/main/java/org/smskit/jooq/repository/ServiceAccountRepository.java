@@ -29,6 +29,15 @@ public final class ServiceAccountRepository extends TableRepository<SmsServiceAc
         .fetch(this::toDomain);
   }
 
+  /** The service a provider knows by its own id (Twilio's {@code MessagingServiceSid}). */
+  public java.util.Optional<ServiceAccount> findByProviderServiceSid(String providerServiceSid) {
+    return dsl.selectFrom(SMS_SERVICE_ACCOUNTS)
+        .where(owned(), SMS_SERVICE_ACCOUNTS.PROVIDER_SERVICE_SID.eq(providerServiceSid))
+        .orderBy(SMS_SERVICE_ACCOUNTS.IS_ACTIVE.desc(), SMS_SERVICE_ACCOUNTS.CREATED_AT)
+        .limit(1)
+        .fetchOptional(this::toDomain);
+  }
+
   /** The services over one sender account, oldest first. */
   public List<ServiceAccount> listBySenderAccount(UUID senderAccountId) {
     return dsl.selectFrom(SMS_SERVICE_ACCOUNTS)

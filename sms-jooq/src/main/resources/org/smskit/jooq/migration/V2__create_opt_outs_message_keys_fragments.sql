@@ -43,8 +43,10 @@ CREATE TABLE sms_message_keys (
   message_id uuid             NOT NULL,
   created_at timestamptz      NOT NULL DEFAULT now(),
   CONSTRAINT sms_message_keys_pkey PRIMARY KEY (tenant_id, kind, key),
+  -- Deferred: a send claims its idempotency key before it writes the message, so that a duplicate request
+  -- finds the key taken (or waits for the first request to commit) before anything else is written.
   CONSTRAINT sms_message_keys_message_fkey FOREIGN KEY (tenant_id, message_id)
-    REFERENCES sms_messages (tenant_id, id) ON DELETE CASCADE,
+    REFERENCES sms_messages (tenant_id, id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
   CONSTRAINT sms_message_keys_kind_check CHECK (kind IN ('idempotency', 'inbound')),
   CONSTRAINT sms_message_keys_key_length CHECK (char_length(key) BETWEEN 1 AND 255)
 );

@@ -1,0 +1,21 @@
+package org.smskit.jooq;
+
+import java.util.UUID;
+import org.smskit.core.Nullable;
+import org.smskit.core.phone.Address;
+
+/** The deterministic conversation ids of {@link ConversationScope}. */
+final class ConversationKeys {
+  private ConversationKeys() {}
+
+  static String of(ConversationScope scope, Address ours, @Nullable UUID serviceId, Address theirs) {
+    if (scope == ConversationScope.PER_SERVICE && serviceId != null) {
+      return "s:" + serviceId + ":" + token(theirs);
+    }
+    return "n:" + token(ours) + ":" + token(theirs);
+  }
+
+  private static String token(Address address) {
+    return address.value().replaceAll("[^A-Za-z0-9+_-]", "_");
+  }
+}

@@ -1,0 +1,76 @@
+package org.smskit.jooq;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.smskit.core.InvalidInputException;
+import org.smskit.core.Nullable;
+import org.smskit.core.TenantId;
+import org.smskit.core.crypto.EncryptedValue;
+import org.smskit.core.crypto.SecretCipher;
+import org.smskit.core.crypto.SecretContext;
+
+/**
+ * Encrypts an account's auth token and secret settings with the row's tenant, table, column and id as associated
+ * data. Secret settings live in {@code settings} as top-level strings {@code enc:v1:...}, each bound to its own
+ * name ({@code settings_<name>}), so neither can be moved to another key, column or row.
+ */
+final class Credentials {
+  static final String TABLE = "sms_sender_accounts";
+  private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,53}");
+
+  private final SecretCipher cipher;
+
+  Credentials(SecretCipher cipher) {
+    this.cipher = cipher;
+  }
+
+  SecretCipher cipher() {
+    return cipher;
+  }
+
+  static SecretContext tokenContext(TenantId tenant, UUID accountId) {
+    return SecretContext.of(tenant, TABLE, "auth_token", accountId);
+  }
+
+  static SecretContext settingContext(TenantId tenant, UUID accountId, String name) {
+    return SecretContext.of(tenant, TABLE, "settings_" + name.toLowerCase(Locale.ROOT), accountId);
+  }
+
+  @Nullable EncryptedValue encryptToken(TenantId tenant, UUID accountId, @Nullable String token) {
+    return token == null ? null : cipher.encrypt(token, tokenContext(tenant, accountId));
+  }
+
+  /** {@code settingsJson} with every secret setting added, encrypted. */
+  String withSecretSettings(TenantId tenant, UUID accountId, String settingsJson, Map<String, String> secrets) {
+    Map<String, String> encrypted = new LinkedHashMap<>();
+    secrets.forEach((name, value) -> {
+      if (!SETTING_NAME.matcher(name).matches()) {
+        throw new InvalidInputException("settings." + name, "secret setting names are [A-Za-z][A-Za-z0-9_]*");
+      }
+      encrypted.put(name, cipher.encrypt(value, settingContext(tenant, accountId, name)).format());
+    });
+    return withStrings(settingsJson, encrypted);
+  }
+
+  /**
+   * Adds string members to a JSON object text. Names were checked as plain identifiers and values are
+   * {@code enc:v1:} tokens (base64 and key ids), so neither needs escaping; PostgreSQL validates the result.
+   */
+  static String withStrings(String json, Map<String, String> members) {
+    String trimmed = json.strip();
+    if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) {
+      throw new InvalidInputException("settings", "must be a JSON object");
+    }
+    if (members.isEmpty()) {
+      return trimmed;
+    }
+    StringBuilder added = new StringBuilder();
+    members.forEach((name, value) -> added.append(added.length() == 0 ? "" : ",")
+        .append('"').append(name).append("\":\"").append(value).append('"'));
+    String inner = trimmed.substring(1, trimmed.length() - 1).strip();
+    return "{" + inner + (inner.isEmpty() ? "" : ",") + added + "}";
+  }
+}

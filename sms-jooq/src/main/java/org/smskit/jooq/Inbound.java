@@ -1,0 +1,267 @@
+package org.smskit.jooq;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.smskit.core.Nullable;
+import org.smskit.core.model.Attachment;
+import org.smskit.core.model.Contact;
+import org.smskit.core.model.Conversation;
+import org.smskit.core.model.ConversationState;
+import org.smskit.core.model.Direction;
+import org.smskit.core.model.Ids;
+import org.smskit.core.model.Message;
+import org.smskit.core.model.MessageStatusEvent;
+import org.smskit.core.model.MessageType;
+import org.smskit.core.model.OptOut;
+import org.smskit.core.model.OptOutScope;
+import org.smskit.core.model.OptOutSource;
+import org.smskit.core.model.SenderAccount;
+import org.smskit.core.model.SenderPhoneNumber;
+import org.smskit.core.model.ServiceAccount;
+import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.spi.InboundMedia;
+import org.smskit.core.spi.InboundMessageEvent;
+import org.smskit.core.spi.OptOutType;
+import org.smskit.core.spi.SmsProvider;
+import org.smskit.core.spi.StatusUpdateEvent;
+import org.smskit.core.spi.WebhookContext;
+import org.smskit.core.spi.WebhookEvent;
+import org.smskit.core.spi.WebhookRequest;
+import org.smskit.core.status.MessageStatus;
+import org.smskit.core.status.StatusMachine;
+import org.smskit.core.status.StatusOutcome;
+import org.smskit.core.status.StatusUpdate;
+import org.smskit.core.text.SmsText;
+import org.smskit.jooq.SmsService.Tx;
+import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.repository.MessageKeyRepository;
+import org.smskit.jooq.repository.Repositories;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Webhooks: inbound messages, status reports, keywords. */
+final class Inbound {
+  private static final Logger log = LoggerFactory.getLogger(Inbound.class);
+
+  private Inbound() {}
+
+  /** The outcome, plus a HELP reply to send once the transaction committed. */
+  private record Handled(WebhookOutcome outcome, @Nullable UUID reply) {}
+
+  static WebhookOutcome handle(SmsService service, UUID accountId, WebhookRequest request) {
+    // Verification and storage share one transaction: a request that fails verification writes nothing, and
+    // parts of messages delivered in pieces are stored with the same commit as the message they complete.
+    Handled handled = service.write(tx -> {
+      Repositories r = tx.r();
+      SenderAccount account = r.senderAccounts().get(accountId);
+      SmsProvider provider = service.core().providers().provider(tx.tenant(), account, r);
+      WebhookEvent event = provider.parseWebhook(request, new WebhookContext(r.fragments()));
+      return apply(service, tx, account, event);
+    });
+    sendReply(service, handled.reply());
+    return handled.outcome();
+  }
+
+  static WebhookOutcome record(SmsService service, UUID accountId, WebhookEvent event) {
+    Handled handled = service.write(tx -> apply(service, tx, tx.r().senderAccounts().get(accountId), event));
+    sendReply(service, handled.reply());
+    return handled.outcome();
+  }
+
+  private static void sendReply(SmsService service, @Nullable UUID reply) {
+    if (reply == null) {
+      return;
+    }
+    try {
+      service.dispatch(reply);
+    } catch (RuntimeException e) {
+      log.warn("smskit could not send the HELP reply {} now; it stays queued: {}", reply, e.toString());
+    }
+  }
+
+  private static Handled apply(SmsService service, Tx tx, SenderAccount account, WebhookEvent event) {
+    if (event instanceof InboundMessageEvent inbound) {
+      return inbound(service, tx, account, inbound);
+    }
+    if (event instanceof StatusUpdateEvent status) {
+      return new Handled(status(service, tx, status), null);
+    }
+    return new Handled(new WebhookOutcome(event, Result.ACKNOWLEDGED, null), null);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private static Handled inbound(SmsService service, Tx tx, SenderAccount account, InboundMessageEvent event) {
+    Repositories r = tx.r();
+    UUID messageId = Ids.newId();
+    String dedupeKey = event.provider() + ":" + event.providerMessageId();
+    Optional<UUID> existing = r.messageKeys().claim(MessageKeyRepository.Kind.INBOUND, dedupeKey, messageId);
+    if (existing.isPresent()) {
+      return new Handled(new WebhookOutcome(event, Result.DUPLICATE, existing.get()), null);
+    }
+    Instant now = service.now();
+    SmsService.Core core = service.core();
+
+    Optional<SenderPhoneNumber> ourNumber = event.to() instanceof PhoneNumber to
+        ? r.phoneNumbers().findByNumber(to) : Optional.empty();
+    ServiceAccount svc = serviceOf(r, account, event.messagingServiceSid());
+    String conversationId = ConversationKeys.of(core.conversationScope(), event.to(),
+        svc == null ? null : svc.id(), event.from());
+
+    if (event.from() instanceof PhoneNumber from) {
+      Contact contact = r.contacts().findByPhone(from)
+          .orElseGet(() -> r.contacts().insert(Outbound.newContact(core.phones(), null, from)));
+      r.contacts().update(contact.withLastContactedAt(now));
+    }
+
+    Conversation before = r.conversations().ensureLocked(conversationId, now);
+    Conversation after = r.conversations().recordMessage(conversationId, true, now);
+    if (before.state() == ConversationState.CLOSED && after.state() != ConversationState.CLOSED) {
+      tx.events().add(new SmsEvent.ConversationReopened(tx.tenant(), after));
+    }
+
+    String body = SmsText.sanitizeInbound(event.body());
+    Message message = r.messages().insert(Message.builder()
+        .id(messageId)
+        .direction(Direction.INBOUND)
+        .from(event.from())
+        .to(event.to())
+        .body(body)
+        .mediaCount(event.media().size())
+        .status(MessageStatus.RECEIVED)
+        .provider(event.provider())
+        .providerMessageSid(event.providerMessageId())
+        .providerPayload(event.rawPayload())
+        .receivedAt(event.receivedAt())
+        .conversationId(conversationId)
+        .messageType(event.media().isEmpty() ? MessageType.SMS : MessageType.MMS)
+        .senderPhoneNumberId(ourNumber.map(SenderPhoneNumber::id).orElse(null))
+        .serviceAccountId(svc == null ? null : svc.id())
+        .createdAt(now)
+        .build());
+    List<Attachment> attachments = new ArrayList<>();
+    for (InboundMedia media : event.media()) {
+      attachments.add(r.attachments().insert(new Attachment(Ids.newId(), messageId, media.url(), null,
+          Outbound.fileType(media.contentType()), null, media.contentType(), media.providerMediaId(), now)));
+    }
+    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, event.provider(),
+        event.providerMessageId(), MessageStatus.RECEIVED, "received", event.receivedAt(), null, null, null));
+    tx.events().add(new SmsEvent.InboundMessageReceived(tx.tenant(), message, attachments));
+
+    UUID reply = keywords(service, tx, event, message, svc, ourNumber.orElse(null));
+    log.debug("smskit stored inbound message {} from {}", messageId, event.from().masked());
+    return new Handled(new WebhookOutcome(event, Result.STORED, messageId), reply);
+  }
+
+  /** The service an inbound message came through: named by the provider, else the account's only active one. */
+  private static @Nullable ServiceAccount serviceOf(Repositories r, SenderAccount account,
+      @Nullable String messagingServiceSid) {
+    if (messagingServiceSid != null) {
+      Optional<ServiceAccount> named = r.serviceAccounts().findByProviderServiceSid(messagingServiceSid);
+      if (named.isPresent()) {
+        return named.get();
+      }
+    }
+    List<ServiceAccount> active = r.serviceAccounts().listBySenderAccount(account.id()).stream()
+        .filter(ServiceAccount::active).toList();
+    return active.size() == 1 ? active.get(0) : null;
+  }
+
+  /** STOP, START and HELP, from the text or from the provider's own signal; returns a queued HELP reply. */
+  private static @Nullable UUID keywords(SmsService service, Tx tx, InboundMessageEvent event, Message message,
+      @Nullable ServiceAccount svc, @Nullable SenderPhoneNumber ourNumber) {
+    Optional<OptOutType> keyword = event.optOut().or(() -> Keywords.of(event.body()));
+    if (keyword.isEmpty() || !(event.from() instanceof PhoneNumber from)) {
+      return null;
+    }
+    OptOutSource source = event.optOut().isPresent() ? OptOutSource.PROVIDER : OptOutSource.KEYWORD;
+    String word = event.body() == null ? null : event.body().strip();
+    Instant now = service.now();
+    switch (keyword.get()) {
+      case STOP -> {
+        OptOut optOut = tx.r().optOuts().optOut(OptOut.of(from, service.core().keywordOptOutScope(), null, null,
+            source, word, event.provider(), now));
+        tx.events().add(new SmsEvent.RecipientOptedOut(tx.tenant(), optOut));
+      }
+      case START -> {
+        List<OptOut> ended = tx.r().optOuts().optIn(from, source, now);
+        if (!ended.isEmpty()) {
+          tx.events().add(new SmsEvent.RecipientOptedIn(tx.tenant(), ended));
+        }
+      }
+      case HELP -> {
+        String reply = service.core().helpReply();
+        if (reply != null && ourNumber != null && ourNumber.active()) {
+          SendRequest request = SendRequest.to(from.value()).body(reply).fromNumber(ourNumber.id()).build();
+          return new Outbound(service.core(), tx).queue(request).messageId();
+        }
+      }
+      default -> throw new IllegalStateException("unexpected keyword " + keyword.get());
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+
+  private static WebhookOutcome status(SmsService service, Tx tx, StatusUpdateEvent event) {
+    Repositories r = tx.r();
+    Optional<Message> message = r.messages().lockByProviderSid(event.provider(), event.providerMessageId());
+    if (message.isEmpty() && event.messageId() != null) {
+      message = r.messages().lock(event.messageId());
+    }
+    if (message.isEmpty()) {
+      r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), null, event.provider(), event.providerMessageId(),
+          event.status(), event.providerStatus(), event.occurredAt(), event.errorCode(), event.rawPayload(), null));
+      log.info("smskit kept a {} report for unknown message {} for reconciliation", event.provider(),
+          event.providerMessageId());
+      return new WebhookOutcome(event, Result.UNMATCHED, null);
+    }
+    Message current = message.get();
+    if (current.providerMessageSid() == null) {
+      current = current.toBuilder().provider(event.provider()).providerMessageSid(event.providerMessageId()).build();
+    }
+    Applied applied = applyStatus(service, tx, current, event.status(), event.providerStatus(), event.errorCode(),
+        event.occurredAt(), event.rawPayload(), event.provider(), event.providerMessageId());
+    return new WebhookOutcome(event, applied.outcome() == StatusOutcome.APPLY ? Result.APPLIED : Result.STALE,
+        applied.message().id());
+  }
+
+  /** A message after a status report, and what the state machine made of the report. */
+  record Applied(Message message, StatusOutcome outcome) {}
+
+  /**
+   * Applies a status report to a locked message through the state machine (monotonic; first-time timestamps),
+   * stores the message (with any other field changes the caller made) and the report in the history.
+   */
+  static Applied applyStatus(SmsService service, Tx tx, Message current, MessageStatus incoming,
+      @Nullable String providerStatus, @Nullable String errorCode, Instant at, @Nullable String raw,
+      @Nullable String provider, @Nullable String providerSid) {
+    Repositories r = tx.r();
+    MessageStatus previous = current.status();
+    StatusOutcome outcome = StatusMachine.isStatusOf(current.direction(), incoming)
+        ? StatusMachine.decide(current.direction(), previous, incoming) : StatusOutcome.INVALID;
+    Message next = current;
+    if (outcome == StatusOutcome.APPLY) {
+      StatusUpdate update = StatusMachine.apply(current.direction(), previous, Outbound.timestamps(current), incoming,
+          at);
+      next = Outbound.withTimestamps(current, update);
+      if (errorCode != null) {
+        next = next.toBuilder().providerErrorCode(errorCode).build();
+      }
+    }
+    Message stored = r.messages().update(next);
+    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), stored.id(), provider, providerSid, incoming,
+        providerStatus, at, errorCode, raw, null));
+    if (outcome == StatusOutcome.APPLY && stored.status() != previous) {
+      tx.events().add(new SmsEvent.MessageStatusChanged(tx.tenant(), stored, previous));
+      if (stored.status() == MessageStatus.FAILED || stored.status() == MessageStatus.UNDELIVERED) {
+        tx.events().add(new SmsEvent.SendFailed(tx.tenant(), stored, errorCode,
+            "the provider reported " + (providerStatus == null ? stored.status().dbValue() : providerStatus)));
+      }
+    }
+    return new Applied(stored, outcome);
+  }
+}

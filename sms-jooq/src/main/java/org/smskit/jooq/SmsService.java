@@ -1,0 +1,811 @@
+package org.smskit.jooq;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.smskit.core.InvalidInputException;
+import org.smskit.core.NotFoundException;
+import org.smskit.core.Nullable;
+import org.smskit.core.Page;
+import org.smskit.core.PageRequest;
+import org.smskit.core.Require;
+import org.smskit.core.TenantId;
+import org.smskit.core.crypto.EncryptedValue;
+import org.smskit.core.crypto.KeyProvider;
+import org.smskit.core.crypto.SecretCipher;
+import org.smskit.core.model.Conversation;
+import org.smskit.core.model.ConversationState;
+import org.smskit.core.model.ConversationStatus;
+import org.smskit.core.model.Contact;
+import org.smskit.core.model.Message;
+import org.smskit.core.model.OptOut;
+import org.smskit.core.model.OptOutScope;
+import org.smskit.core.model.OptOutSource;
+import org.smskit.core.model.Priority;
+import org.smskit.core.model.Reaction;
+import org.smskit.core.model.SenderAccount;
+import org.smskit.core.model.SenderPhoneNumber;
+import org.smskit.core.model.ServiceAccount;
+import org.smskit.core.model.ServiceType;
+import org.smskit.core.phone.Masking;
+import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.phone.PhoneNumbers;
+import org.smskit.core.spi.SmsProvider;
+import org.smskit.core.spi.SmsProviders;
+import org.smskit.core.spi.WebhookEvent;
+import org.smskit.core.spi.WebhookRequest;
+import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
+import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.repository.SmsDatabase;
+import org.smskit.jooq.schema.SchemaConfig;
+import org.smskit.jooq.schema.SmsSchema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host application's one entry point: accounts, numbers and services; sending; webhooks; conversations,
+ * contacts, opt-outs and reactions. Every operation is one transaction for this service's tenant
+ * ({@link TenantId#DEFAULT} unless {@link #forTenant} names another); listeners hear about it after it commits.
+ *
+ * <pre>{@code
+ * SmsService sms = SmsService.builder(dataSource, EnvironmentKeyProvider.fromEnvironment())
+ *     .defaultRegion("US")
+ *     .build();
+ * sms.migrate();
+ * SendReceipt receipt = sms.send(SendRequest.to("(415) 555-0100").fromService(serviceId).body("Hi!").build());
+ * }</pre>
+ *
+ * <p>Thread-safe. It starts no thread and touches no global state; {@link #close()} closes the provider clients
+ * it opened (the host owns the {@link DataSource}).
+ *
+ * @see SendRequest for how the sender is chosen
+ * @see ConversationScope for what a conversation is
+ */
+public final class SmsService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SmsService.class);
+
+  private final Core core;
+  private final TenantId tenant;
+
+  /** What every tenant view of one service shares. */
+  record Core(
+      DataSource dataSource,
+      SchemaConfig schema,
+      SmsDatabase db,
+      Credentials credentials,
+      ProviderCache providers,
+      PhoneNumbers phones,
+      Clock clock,
+      ConversationScope conversationScope,
+      boolean stickySender,
+      @Nullable String helpReply,
+      OptOutScope keywordOptOutScope,
+      boolean transactionalIgnoresMarketingOptOut,
+      @Nullable URI webhookBaseUrl,
+      Duration fragmentTtl,
+      List<SmsListener> listeners) {}
+
+  private SmsService(Core core, TenantId tenant) {
+    this.core = core;
+    this.tenant = tenant;
+  }
+
+  /**
+   * Starts a service over the host's {@code dataSource} (HikariCP recommended), with the keys that encrypt
+   * provider credentials.
+   */
+  public static Builder builder(DataSource dataSource, KeyProvider keys) {
+    return new Builder(dataSource, keys);
+  }
+
+  /** The same service acting for {@code tenant}: every row it writes carries it, every read is confined to it. */
+  public SmsService forTenant(TenantId tenant) {
+    return new SmsService(core, Require.nonNull(tenant, "tenant_id"));
+  }
+
+  public TenantId tenant() {
+    return tenant;
+  }
+
+  /** Applies smskit's migrations (its own schema and history table) and the configured ERP foreign keys. */
+  public String migrate() {
+    return SmsSchema.migrate(core.dataSource(), core.schema());
+  }
+
+  /** The repositories, for reads and writes the service does not offer (one transaction, this tenant). */
+  public <T> T inTransaction(SmsDatabase.Work<T> work) {
+    return core.db().inTransaction(tenant, work);
+  }
+
+  /** Closes the provider clients this service opened. */
+  @Override
+  public void close() {
+    core.providers().close();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Accounts, numbers, services
+
+  /**
+   * Registers a provider account. The token and every secret setting are encrypted before they are stored.
+   *
+   * @param provider the SPI name ({@code twilio}, {@code vonage}, {@code simulated})
+   * @param settingsJson plain provider settings, a JSON object
+   * @param secretSettings settings that are secrets (for example Vonage's {@code signatureSecret}), stored
+   *     encrypted and handed to the provider decrypted
+   */
+  public SenderAccount registerSenderAccount(String name, String provider, @Nullable String accountSid,
+      @Nullable String authToken, String settingsJson, Map<String, String> secretSettings) {
+    Require.nonNull(provider, "provider");
+    Require.nonNull(settingsJson, "settings");
+    Require.nonNull(secretSettings, "settings");
+    SenderAccount draft = SenderAccount.create(name, provider, accountSid, null);
+    SenderAccount account = draft
+        .withAuthToken(core.credentials().encryptToken(tenant, draft.id(), authToken))
+        .withSettingsJson(core.credentials().withSecretSettings(tenant, draft.id(), settingsJson, secretSettings));
+    return write(tx -> tx.r().senderAccounts().insert(account));
+  }
+
+  /** Registers a provider account with a token and no settings. */
+  public SenderAccount registerSenderAccount(String name, String provider, @Nullable String accountSid,
+      @Nullable String authToken) {
+    return registerSenderAccount(name, provider, accountSid, authToken, "{}", Map.of());
+  }
+
+  /** Replaces the account's auth token (encrypted under the active key). */
+  public SenderAccount updateAuthToken(UUID accountId, String authToken) {
+    EncryptedValue token = core.credentials().encryptToken(tenant, accountId, Require.nonNull(authToken, "auth_token"));
+    return write(tx -> tx.r().senderAccounts().update(tx.r().senderAccounts().get(accountId).withAuthToken(token)));
+  }
+
+  /** Renames the account or replaces its plain settings (secret settings are kept). */
+  public SenderAccount updateSenderAccount(UUID accountId, String name, String settingsJson) {
+    return write(tx -> {
+      var accounts = tx.r().senderAccounts();
+      SenderAccount current = accounts.get(accountId);
+      Map<String, String> secrets = new java.util.LinkedHashMap<>();
+      accounts.splitSettings(accountId).secrets().forEach((k, v) -> secrets.put(k, v.format()));
+      SenderAccount renamed = new SenderAccount(current.id(), name, current.provider(), current.accountSid(),
+          current.authToken(), Credentials.withStrings(settingsJson, secrets), current.active(), current.createdAt(),
+          current.updatedAt());
+      return accounts.update(renamed);
+    });
+  }
+
+  /** Stops using the account; its numbers, services and messages stay. */
+  public SenderAccount deactivateSenderAccount(UUID accountId) {
+    return write(tx -> tx.r().senderAccounts().update(tx.r().senderAccounts().get(accountId).withActive(false)));
+  }
+
+  /**
+   * Adds one of our numbers to an account, normalised to E.164. Making it primary takes the primary flag from the
+   * account's previous primary number (one primary per account).
+   */
+  public SenderPhoneNumber addPhoneNumber(UUID accountId, String number, @Nullable String friendlyName,
+      boolean primary) {
+    PhoneNumber e164 = core.phones().parse("phone_number", number, null);
+    return write(tx -> {
+      tx.r().senderAccounts().get(accountId);
+      if (primary) {
+        demotePrimary(tx, accountId);
+      }
+      return tx.r().phoneNumbers().insert(SenderPhoneNumber.create(accountId, e164, friendlyName, primary));
+    });
+  }
+
+  /** Makes the number its account's primary one. */
+  public SenderPhoneNumber makePrimary(UUID numberId) {
+    return write(tx -> {
+      SenderPhoneNumber number = tx.r().phoneNumbers().get(numberId);
+      demotePrimary(tx, number.accountId());
+      return tx.r().phoneNumbers().update(number.withPrimary(true));
+    });
+  }
+
+  /** Stops sending from the number; its history stays. */
+  public SenderPhoneNumber deactivatePhoneNumber(UUID numberId) {
+    return write(tx -> tx.r().phoneNumbers().update(tx.r().phoneNumbers().get(numberId).withActive(false)));
+  }
+
+  private static void demotePrimary(Tx tx, UUID accountId) {
+    tx.r().phoneNumbers().listByAccount(accountId).stream().filter(SenderPhoneNumber::primary)
+        .forEach(p -> tx.r().phoneNumbers().update(p.withPrimary(false)));
+  }
+
+  /**
+   * Creates a messaging service over an account.
+   *
+   * @param providerServiceSid the provider's own service id (Twilio {@code MessagingServiceSid}), if any
+   * @param campaignId the host campaign it belongs to, if any
+   * @param projectId the host project it belongs to, if any
+   */
+  public ServiceAccount createService(UUID senderAccountId, String name, ServiceType type,
+      @Nullable String providerServiceSid, @Nullable Long campaignId, @Nullable Long projectId) {
+    ServiceAccount service = ServiceAccount.create(senderAccountId, name, type)
+        .withProviderServiceSid(providerServiceSid).withLinks(campaignId, projectId);
+    return write(tx -> tx.r().serviceAccounts().insert(service));
+  }
+
+  /** Writes every field of {@code service} over the stored one. */
+  public ServiceAccount updateService(ServiceAccount service) {
+    return write(tx -> tx.r().serviceAccounts().update(service));
+  }
+
+  /** Stops using the service; its messages stay. */
+  public ServiceAccount deactivateService(UUID serviceId) {
+    return write(tx -> tx.r().serviceAccounts().update(tx.r().serviceAccounts().get(serviceId).withActive(false)));
+  }
+
+  /**
+   * Re-encrypts every stored secret of this tenant (auth tokens and secret settings) under the key provider's
+   * active key; returns how many values were rewritten. Run after adding a new active key, before retiring the
+   * old one.
+   */
+  public int rotateCredentials() {
+    return write(tx -> {
+      int rewritten = 0;
+      var accounts = tx.r().senderAccounts();
+      SecretCipher cipher = core.credentials().cipher();
+      for (SenderAccount account : accounts.listAll()) {
+        SenderAccount next = account;
+        if (account.authToken() != null && cipher.needsRotation(account.authToken())) {
+          next = next.withAuthToken(cipher.reencrypt(account.authToken(),
+              Credentials.tokenContext(tenant, account.id())));
+          rewritten++;
+        }
+        var split = accounts.splitSettings(account.id());
+        Map<String, String> secrets = new java.util.LinkedHashMap<>();
+        for (var secret : split.secrets().entrySet()) {
+          EncryptedValue value = secret.getValue();
+          if (cipher.needsRotation(value)) {
+            value = cipher.reencrypt(value, Credentials.settingContext(tenant, account.id(), secret.getKey()));
+            rewritten++;
+          }
+          secrets.put(secret.getKey(), value.format());
+        }
+        next = next.withSettingsJson(Credentials.withStrings(split.plainJson(), secrets));
+        if (!next.equals(account)) {
+          accounts.update(next);
+        }
+      }
+      return rewritten;
+    });
+  }
+
+  /** The provider of an account, configured from it (for example to script the simulated provider). */
+  public SmsProvider provider(UUID senderAccountId) {
+    return core.db().inTransaction(tenant,
+        r -> core.providers().provider(tenant, r.senderAccounts().get(senderAccountId), r));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Sending
+
+  /**
+   * Stores the message as {@code queued} (durably, before any provider is called) and returns its id. The
+   * recipient is normalised to E.164; the body, media, sender and opt-outs are checked first, and a refusal
+   * leaves nothing written.
+   *
+   * @throws org.smskit.core.phone.InvalidPhoneNumberException when the recipient is not a number
+   * @throws org.smskit.core.text.InvalidMessageBodyException when the body cannot be sent or stored
+   * @throws RecipientOptedOutException when the recipient opted out of this sender
+   */
+  public SendReceipt queue(SendRequest request) {
+    return write(tx -> new Outbound(core, tx).queue(request));
+  }
+
+  /**
+   * Hands a queued message to its provider now and records the answer: {@code sending}/{@code sent} with the
+   * provider's id on success; back to {@code queued} with the error on a retryable failure; {@code failed} on a
+   * permanent one (recording the opt-out when the provider says the recipient opted out); still {@code sending}
+   * when the outcome is unknown (a timeout after the request was written), held for reconciliation rather than
+   * risk a double send. A message that is not queued is not sent again.
+   */
+  public SendReceipt dispatch(UUID messageId) {
+    return Outbound.dispatch(this, messageId);
+  }
+
+  /** {@link #queue} then {@link #dispatch}: store durably, then send now. */
+  public SendReceipt send(SendRequest request) {
+    SendReceipt queued = queue(request);
+    return queued.duplicate() ? queued : dispatch(queued.messageId());
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Receiving
+
+  /**
+   * Verifies and applies a webhook that the provider of {@code senderAccountId} sent: an inbound message
+   * (stored once however often it is delivered), or a status report (applied monotonically, kept in the
+   * history, kept for reconciliation when the message is unknown). A request that fails verification throws
+   * {@link org.smskit.core.spi.WebhookVerificationException} and records nothing.
+   */
+  public WebhookOutcome handleWebhook(UUID senderAccountId, WebhookRequest request) {
+    Require.nonNull(request, "request");
+    return Inbound.handle(this, senderAccountId, request);
+  }
+
+  /** Applies an event the host parsed itself, as {@link #handleWebhook} does after verification. */
+  public WebhookOutcome recordEvent(UUID senderAccountId, WebhookEvent event) {
+    return Inbound.record(this, senderAccountId, event);
+  }
+
+  /**
+   * The public URL at which this service expects the webhooks of an account:
+   * {@code <webhookBaseUrl>/<tenant>/<accountId>}; empty when no base URL was configured.
+   */
+  public Optional<URI> webhookUrl(UUID senderAccountId) {
+    URI base = core.webhookBaseUrl();
+    if (base == null) {
+      return Optional.empty();
+    }
+    String path = base.toString().endsWith("/") ? base.toString() : base + "/";
+    return Optional.of(URI.create(path + tenant.value() + "/" + senderAccountId));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Opt-outs
+
+  /** Records that {@code phone} opted out for {@code scope} (an API call by the host). */
+  public OptOut optOut(String phone, OptOutScope scope, @Nullable UUID serviceId, @Nullable Long campaignId) {
+    PhoneNumber e164 = core.phones().parse("phone", phone, null);
+    OptOut optOut = OptOut.of(e164, scope, serviceId, campaignId, OptOutSource.API, null, null, now());
+    return write(tx -> {
+      OptOut stored = tx.r().optOuts().optOut(optOut);
+      tx.events().add(new SmsEvent.RecipientOptedOut(tenant, stored));
+      return stored;
+    });
+  }
+
+  /** Ends every active opt-out of {@code phone}; returns those ended. */
+  public List<OptOut> optIn(String phone) {
+    PhoneNumber e164 = core.phones().parse("phone", phone, null);
+    return write(tx -> {
+      List<OptOut> ended = tx.r().optOuts().optIn(e164, OptOutSource.API, now());
+      if (!ended.isEmpty()) {
+        tx.events().add(new SmsEvent.RecipientOptedIn(tenant, ended));
+      }
+      return ended;
+    });
+  }
+
+  /** Every opt-out, active and ended, oldest first. */
+  public Page<OptOut> optOuts(PageRequest page) {
+    return read(r -> r.optOuts().list(page));
+  }
+
+  /** The active opt-outs of {@code phone}. */
+  public List<OptOut> activeOptOuts(String phone) {
+    PhoneNumber e164 = core.phones().parse("phone", phone, null);
+    return read(r -> r.optOuts().active(e164));
+  }
+
+  /**
+   * Writes every opt-out as CSV ({@code phone,scope,service_account_id,campaign_id,source,keyword,provider,
+   * opted_out_at,opted_in_at,opt_in_source}), oldest first, for audits and carrier requests.
+   */
+  public void exportOptOuts(Appendable out) {
+    try {
+      out.append("phone,scope,service_account_id,campaign_id,source,keyword,provider,opted_out_at,opted_in_at,"
+          + "opt_in_source\n");
+      PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+      while (true) {
+        Page<OptOut> rows = optOuts(page);
+        for (OptOut o : rows.items()) {
+          out.append(o.phone().value()).append(',').append(o.scope().dbValue()).append(',')
+              .append(text(o.serviceAccountId())).append(',').append(text(o.campaignId())).append(',')
+              .append(o.source().dbValue()).append(',').append(csv(o.keyword())).append(',')
+              .append(csv(o.provider())).append(',').append(o.optedOutAt().toString()).append(',')
+              .append(text(o.optedInAt())).append(',')
+              .append(o.optInSource() == null ? "" : o.optInSource().dbValue()).append('\n');
+        }
+        if (!rows.hasNext()) {
+          return;
+        }
+        page = PageRequest.after(rows.next().get(), PageRequest.MAX_LIMIT);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String text(@Nullable Object value) {
+    return value == null ? "" : value.toString();
+  }
+
+  private static String csv(@Nullable String value) {
+    if (value == null) {
+      return "";
+    }
+    return value.matches("[A-Za-z0-9 _.:+-]*") ? value : '"' + value.replace("\"", "\"\"") + '"';
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Conversations
+
+  /** Active, open conversations, newest activity first, with CRM customer names when the host has the table. */
+  public Page<InboxEntry> inbox(PageRequest page) {
+    return read(r -> r.conversations().activeInbox(page));
+  }
+
+  /** Conversations assigned to {@code staffId} that have unread messages. */
+  public Page<Conversation> assignedWithUnread(int staffId, PageRequest page) {
+    return read(r -> r.conversations().assignedWithUnread(staffId, page));
+  }
+
+  public Optional<Conversation> conversation(String conversationId) {
+    return read(r -> r.conversations().findByConversationId(conversationId));
+  }
+
+  /** A conversation's messages, oldest first, each with its attachments and reactions. */
+  public Page<MessageView> timeline(String conversationId, PageRequest page) {
+    return read(r -> {
+      Page<Message> messages = r.messages().conversationTimeline(conversationId, page);
+      return new Page<>(views(r, messages.items()), messages.next());
+    });
+  }
+
+  /** Unread inbound messages, newest first. */
+  public Page<Message> unread(PageRequest page) {
+    return read(r -> r.messages().unreadInbound(page));
+  }
+
+  /** A message with its attachments and reactions. */
+  public MessageView message(UUID messageId) {
+    return read(r -> views(r, List.of(r.messages().get(messageId))).get(0));
+  }
+
+  private static List<MessageView> views(Repositories r, List<Message> messages) {
+    if (messages.isEmpty()) {
+      return List.of();
+    }
+    List<UUID> ids = messages.stream().map(Message::id).toList();
+    var attachments = r.attachments().listByMessages(ids);
+    var reactions = r.reactions().listByMessages(ids);
+    List<MessageView> out = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      out.add(new MessageView(m, attachments.stream().filter(a -> a.messageId().equals(m.id())).toList(),
+          reactions.stream().filter(x -> x.messageId().equals(m.id())).toList()));
+    }
+    return out;
+  }
+
+  /**
+   * Marks an inbound message read (sets {@code read_at}, status {@code read}) and takes it off its conversation's
+   * unread count. Marking a read message again changes nothing.
+   */
+  public Message markRead(UUID messageId) {
+    return write(tx -> {
+      Message message = tx.r().messages().lock(messageId)
+          .orElseThrow(() -> new NotFoundException("message", messageId));
+      if (message.direction() != org.smskit.core.model.Direction.INBOUND) {
+        throw new InvalidInputException("message_id", "only inbound messages are marked read by the host");
+      }
+      if (message.readAt() != null) {
+        return message;
+      }
+      tx.r().conversations().lock(message.conversationId());
+      Message read = tx.r().messages().update(message.toBuilder().readAt(now())
+          .status(org.smskit.core.status.MessageStatus.READ).build());
+      tx.r().conversations().markRead(message.conversationId(), 1);
+      return read;
+    });
+  }
+
+  /** Marks every unread inbound message of the conversation read; its unread count becomes 0. */
+  public Conversation markConversationRead(String conversationId) {
+    return write(tx -> {
+      lockConversation(tx, conversationId);
+      int read = tx.r().messages().markConversationRead(conversationId, now());
+      return tx.r().conversations().markRead(conversationId, read);
+    });
+  }
+
+  /** Assigns the conversation to a staff member ({@code sys_users.id}), or unassigns it with null. */
+  public Conversation assign(String conversationId, @Nullable Integer staffId) {
+    return write(tx -> {
+      Conversation current = lockConversation(tx, conversationId);
+      Conversation assigned = tx.r().conversations().update(current.toBuilder().assignedStaffId(staffId).build());
+      if (!java.util.Objects.equals(current.assignedStaffId(), staffId)) {
+        tx.events().add(new SmsEvent.ConversationAssigned(tenant, assigned, current.assignedStaffId()));
+      }
+      return assigned;
+    });
+  }
+
+  /** Closes the conversation (state {@code closed}, {@code conversation_end} now). */
+  public Conversation close(String conversationId) {
+    return write(tx -> {
+      Conversation current = lockConversation(tx, conversationId);
+      if (current.state() == ConversationState.CLOSED) {
+        return current;
+      }
+      Conversation closed = tx.r().conversations().update(current.toBuilder().state(ConversationState.CLOSED)
+          .conversationEnd(max(now(), current.conversationStart())).build());
+      tx.events().add(new SmsEvent.ConversationClosed(tenant, closed));
+      return closed;
+    });
+  }
+
+  /** Reopens a closed conversation. */
+  public Conversation reopen(String conversationId) {
+    return write(tx -> {
+      Conversation current = lockConversation(tx, conversationId);
+      if (current.state() != ConversationState.CLOSED) {
+        return current;
+      }
+      Conversation reopened = tx.r().conversations().update(current.toBuilder().state(ConversationState.OPEN)
+          .conversationEnd(null).build());
+      tx.events().add(new SmsEvent.ConversationReopened(tenant, reopened));
+      return reopened;
+    });
+  }
+
+  public Conversation setStatus(String conversationId, ConversationStatus status) {
+    return update(conversationId, b -> b.status(Require.nonNull(status, "status")));
+  }
+
+  public Conversation setPriority(String conversationId, Priority priority) {
+    return update(conversationId, b -> b.priority(Require.nonNull(priority, "priority")));
+  }
+
+  public Conversation setTags(String conversationId, List<String> tags) {
+    return update(conversationId, b -> b.tags(Require.nonNull(tags, "tags")));
+  }
+
+  public Conversation setJourneyStage(String conversationId, @Nullable String journeyStage) {
+    return update(conversationId, b -> b.journeyStage(journeyStage));
+  }
+
+  /** Links the conversation to a CRM customer ({@code crm_customers.id}), or unlinks it with null. */
+  public Conversation linkCustomer(String conversationId, @Nullable Integer crmCustomerId) {
+    return update(conversationId, b -> b.customerIdCrm(crmCustomerId));
+  }
+
+  /**
+   * Changes fields of a conversation that no other method covers (AI analysis, next action...). Counters,
+   * state and assignment have their own methods and are not changed here.
+   */
+  public Conversation update(String conversationId, UnaryOperator<Conversation.Builder> change) {
+    return write(tx -> {
+      Conversation current = lockConversation(tx, conversationId);
+      Conversation changed = change.apply(current.toBuilder()).build();
+      Conversation kept = changed.toBuilder().id(current.id()).conversationId(current.conversationId())
+          .messageCount(current.messageCount()).unreadCount(current.unreadCount()).state(current.state())
+          .assignedStaffId(current.assignedStaffId()).lastMessageAt(current.lastMessageAt()).build();
+      return tx.r().conversations().update(kept);
+    });
+  }
+
+  private static Conversation lockConversation(Tx tx, String conversationId) {
+    return tx.r().conversations().lock(conversationId)
+        .orElseThrow(() -> new NotFoundException("conversation", conversationId));
+  }
+
+  private static Instant max(Instant a, @Nullable Instant b) {
+    return b == null || a.isAfter(b) ? a : b;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Contacts
+
+  /**
+   * Creates a contact; the number is normalised to E.164 and its country code, area code and (when the number
+   * has one candidate) time zone are filled in.
+   */
+  public Contact createContact(@Nullable String name, String phone) {
+    PhoneNumber e164 = core.phones().parse("phone", phone, null);
+    return write(tx -> tx.r().contacts().insert(Outbound.newContact(core.phones(), name, e164)));
+  }
+
+  /** Writes every field of {@code contact} over the stored one. */
+  public Contact updateContact(Contact contact) {
+    return write(tx -> tx.r().contacts().update(contact));
+  }
+
+  /** A contact by number, typed any way the normaliser accepts. */
+  public Optional<Contact> findContact(String phone) {
+    PhoneNumber e164 = core.phones().parse("phone", phone, null);
+    return read(r -> r.contacts().findByPhone(e164));
+  }
+
+  /**
+   * Folds {@code duplicateId} into {@code keepId}: every field the kept contact lacks is taken from the
+   * duplicate (name, CRM id, time zone, assigned number, the later last contact), then the duplicate is deleted.
+   * Messages are linked to contacts by number and stay where they are.
+   */
+  public Contact mergeContacts(UUID keepId, UUID duplicateId) {
+    if (keepId.equals(duplicateId)) {
+      throw new InvalidInputException("duplicate_id", "must differ from the contact kept");
+    }
+    return write(tx -> {
+      Contact keep = tx.r().contacts().get(keepId);
+      Contact dup = tx.r().contacts().get(duplicateId);
+      Contact merged = keep
+          .withName(keep.name() != null ? keep.name() : dup.name())
+          .withCrmId(keep.crmId() != null ? keep.crmId() : dup.crmId())
+          .withRegion(keep.countryCode() != null ? keep.countryCode() : dup.countryCode(),
+              keep.areaCode() != null ? keep.areaCode() : dup.areaCode(),
+              keep.timezone() != null ? keep.timezone() : dup.timezone())
+          .withAssignedPhoneNumberId(keep.assignedPhoneNumberId() != null ? keep.assignedPhoneNumberId()
+              : dup.assignedPhoneNumberId())
+          .withLastContactedAt(later(keep.lastContactedAt(), dup.lastContactedAt()));
+      tx.r().contacts().delete(duplicateId);
+      return tx.r().contacts().update(merged);
+    });
+  }
+
+  private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
+    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Reactions
+
+  /** Adds a reaction; the same person giving the same reaction again changes nothing. */
+  public Reaction addReaction(UUID messageId, String type, String value, String reactedBy) {
+    Reaction reaction = Reaction.create(messageId, type, value, reactedBy);
+    return write(tx -> {
+      tx.r().messages().get(messageId);
+      return tx.r().reactions().listByMessage(messageId).stream()
+          .filter(x -> x.reactedBy().equals(reactedBy) && x.reactionType().equals(type)
+              && x.reactionValue().equals(value))
+          .findFirst()
+          .orElseGet(() -> tx.r().reactions().insert(reaction));
+    });
+  }
+
+  /** Removes a reaction; true when it existed. */
+  public boolean removeReaction(UUID messageId, String type, String value, String reactedBy) {
+    return write(tx -> tx.r().reactions().remove(messageId, reactedBy, type, value));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Plumbing
+
+  /** One transaction's repositories and the events to publish once it commits. */
+  record Tx(Repositories r, List<SmsEvent> events, TenantId tenant) {}
+
+  Core core() {
+    return core;
+  }
+
+  Instant now() {
+    return core.clock().instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /** Runs {@code work} in one transaction, then tells the listeners what it did. */
+  <T> T write(Function<Tx, T> work) {
+    List<SmsEvent> events = new ArrayList<>();
+    T result = core.db().inTransaction(tenant, r -> {
+      events.clear(); // a retried transaction starts over
+      return work.apply(new Tx(r, events, tenant));
+    });
+    publish(events);
+    return result;
+  }
+
+  <T> T read(SmsDatabase.Work<T> work) {
+    return core.db().inTransaction(tenant, work);
+  }
+
+  private void publish(List<SmsEvent> events) {
+    for (SmsEvent event : events) {
+      for (SmsListener listener : core.listeners()) {
+        try {
+          listener.onEvent(event);
+        } catch (RuntimeException e) {
+          log.warn("smskit listener {} failed on {}: {}", listener.getClass().getName(),
+              event.getClass().getSimpleName(), e.toString());
+        }
+      }
+    }
+  }
+
+  static String masked(String phone) {
+    return Masking.maskAddress(phone);
+  }
+
+  /**
+   * Configures an {@link SmsService}. Every option has a default except the data source and the keys.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private final KeyProvider keys;
+    private SchemaConfig schema = SchemaConfig.defaults();
+    private SmsProviders providers;
+    private String defaultRegion;
+    private Clock clock = Clock.systemUTC();
+    private ConversationScope conversationScope = ConversationScope.PER_NUMBER;
+    private boolean stickySender = true;
+    private String helpReply;
+    private OptOutScope keywordOptOutScope = OptOutScope.ALL;
+    private boolean transactionalIgnoresMarketingOptOut;
+    private URI webhookBaseUrl;
+    private Duration fragmentTtl = Duration.ofHours(24);
+    private final List<SmsListener> listeners = new ArrayList<>();
+
+    private Builder(DataSource dataSource, KeyProvider keys) {
+      this.dataSource = Require.nonNull(dataSource, "dataSource");
+      this.keys = Require.nonNull(keys, "keys");
+    }
+
+    /** Schema and history table names, ERP tables (default: schema {@code smskit}, no ERP foreign keys). */
+    public Builder schema(SchemaConfig value) { schema = Require.nonNull(value, "schema"); return this; }
+
+    /** The installed providers (default: {@link SmsProviders#discover()}). */
+    public Builder providers(SmsProviders value) { providers = Require.nonNull(value, "providers"); return this; }
+
+    /** The region national numbers are read in, such as {@code US} (default: none; numbers need {@code +}). */
+    public Builder defaultRegion(String value) { defaultRegion = value; return this; }
+
+    /** The clock for timestamps (default: the system clock, UTC). */
+    public Builder clock(Clock value) { clock = Require.nonNull(value, "clock"); return this; }
+
+    /** What a conversation is (default {@link ConversationScope#PER_NUMBER}). */
+    public Builder conversationScope(ConversationScope value) {
+      conversationScope = Require.nonNull(value, "conversationScope");
+      return this;
+    }
+
+    /** Whether the number a contact was first sent from becomes its assigned number (default true). */
+    public Builder stickySender(boolean value) { stickySender = value; return this; }
+
+    /** The reply to HELP/INFO keywords (default: none, no reply). */
+    public Builder helpReply(String value) { helpReply = value; return this; }
+
+    /** The scope of an opt-out made by a STOP keyword (default {@link OptOutScope#ALL}). */
+    public Builder keywordOptOutScope(OptOutScope value) {
+      if (value == OptOutScope.SERVICE || value == OptOutScope.CAMPAIGN) {
+        throw new InvalidInputException("keywordOptOutScope", "must be all or marketing (service and campaign"
+            + " scopes need a target)");
+      }
+      keywordOptOutScope = value;
+      return this;
+    }
+
+    /**
+     * Lets transactional services reach recipients who opted out of marketing only (scope
+     * {@link OptOutScope#MARKETING}); default false.
+     */
+    public Builder transactionalIgnoresMarketingOptOut(boolean value) {
+      transactionalIgnoresMarketingOptOut = value;
+      return this;
+    }
+
+    /**
+     * The public base URL of the host's webhook endpoint; status callbacks are requested at
+     * {@code <base>/<tenant>/<accountId>} (default: none, no status callback URL is sent).
+     */
+    public Builder webhookBaseUrl(URI value) { webhookBaseUrl = value; return this; }
+
+    /** How long parts of a message delivered in pieces wait for the rest (default 24 hours). */
+    public Builder fragmentTtl(Duration value) { fragmentTtl = Require.nonNull(value, "fragmentTtl"); return this; }
+
+    /** Adds a listener; listeners hear events after their transaction committed, in the order added. */
+    public Builder listener(SmsListener value) { listeners.add(Require.nonNull(value, "listener")); return this; }
+
+    public SmsService build() {
+      PhoneNumbers phones = defaultRegion == null ? PhoneNumbers.create() : PhoneNumbers.withDefaultRegion(defaultRegion);
+      Credentials credentials = new Credentials(new SecretCipher(keys));
+      SmsProviders installed = providers != null ? providers : SmsProviders.discover();
+      Core core = new Core(dataSource, schema, SmsDatabase.create(dataSource, schema), credentials,
+          new ProviderCache(installed, credentials, clock), phones, clock, conversationScope, stickySender,
+          helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl, fragmentTtl,
+          List.copyOf(listeners));
+      return new SmsService(core, TenantId.DEFAULT);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package org.smskit.jooq.repository;
+
+import static org.smskit.jooq.generated.Tables.SMS_MESSAGE_KEYS;
+
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+
+/**
+ * Unique keys naming one message ({@code sms_message_keys}): a caller's idempotency key, or a provider's id of an
+ * inbound message. Claiming is race-free: of concurrent transactions claiming one key, one wins and the others
+ * wait for it and then see its message.
+ */
+public final class MessageKeyRepository {
+  /** The kinds of key. */
+  public enum Kind {
+    IDEMPOTENCY("idempotency"),
+    INBOUND("inbound");
+
+    private final String value;
+
+    Kind(String value) {
+      this.value = value;
+    }
+  }
+
+  private final DSLContext dsl;
+  private final String tenant;
+
+  MessageKeyRepository(DSLContext dsl, String tenant) {
+    this.dsl = dsl;
+    this.tenant = tenant;
+  }
+
+  /**
+   * Claims {@code key} for {@code messageId} (which may be written later in the same transaction). Returns
+   * empty when the claim succeeded, or the id of the message that already holds the key.
+   */
+  public Optional<UUID> claim(Kind kind, String key, UUID messageId) {
+    int inserted = dsl.insertInto(SMS_MESSAGE_KEYS)
+        .set(SMS_MESSAGE_KEYS.TENANT_ID, tenant)
+        .set(SMS_MESSAGE_KEYS.KIND, kind.value)
+        .set(SMS_MESSAGE_KEYS.KEY, key)
+        .set(SMS_MESSAGE_KEYS.MESSAGE_ID, messageId)
+        .onConflictDoNothing()
+        .execute();
+    return inserted == 1 ? Optional.empty() : find(kind, key);
+  }
+
+  public Optional<UUID> find(Kind kind, String key) {
+    return dsl.select(SMS_MESSAGE_KEYS.MESSAGE_ID).from(SMS_MESSAGE_KEYS)
+        .where(SMS_MESSAGE_KEYS.TENANT_ID.eq(tenant), SMS_MESSAGE_KEYS.KIND.eq(kind.value), SMS_MESSAGE_KEYS.KEY.eq(key))
+        .fetchOptional(SMS_MESSAGE_KEYS.MESSAGE_ID);
+  }
+}
