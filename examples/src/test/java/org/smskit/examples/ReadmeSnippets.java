@@ -1,0 +1,58 @@
+package org.smskit.examples;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.smskit.core.crypto.EnvironmentKeyProvider;
+import org.smskit.core.spi.WebhookRequest;
+import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.SendReceipt;
+import org.smskit.jooq.SendRequest;
+import org.smskit.jooq.SmsEvent;
+import org.smskit.jooq.SmsListener;
+import org.smskit.jooq.SmsService;
+import org.smskit.jooq.WebhookOutcome;
+
+/** The README's code blocks, compiled; {@link ReadmeSnippetsTest} checks that the README still matches them. */
+final class ReadmeSnippets {
+  private ReadmeSnippets() {}
+
+  interface Orders {
+    void markNotified(String metadataJson, Instant deliveredAt);
+  }
+
+  interface Tickets {
+    void appendReply(String from, String body);
+  }
+
+  static WebhookOutcome quickStart(WebhookRequest webhookRequest) {
+    HikariConfig pool = new HikariConfig();
+    pool.setJdbcUrl("jdbc:postgresql://localhost:5432/erp");
+    DataSource dataSource = new HikariDataSource(pool);
+    SmsService sms = SmsService.builder(dataSource, EnvironmentKeyProvider.fromEnvironment())
+        .defaultRegion("US")
+        .webhookBaseUrl(URI.create("https://erp.example.com/sms/webhooks"))
+        .build();
+    sms.migrate();
+    UUID account = sms.registerSenderAccount("Main", "twilio", "AC0123456789abcdef0123456789abcdef", "auth-token").id();
+    sms.addPhoneNumber(account, "(415) 555-0100", "Support line", true);
+    SendReceipt receipt = sms.send(SendRequest.to("(415) 555-0123").fromAccount(account).body("Your order shipped").build());
+    WebhookOutcome outcome = sms.handleWebhook(account, webhookRequest); // from your HTTP endpoint, see Webhooks
+    return receipt == null ? null : outcome;
+  }
+
+  static SmsListener listener(Orders orders, Tickets tickets) {
+    SmsListener onDelivery = event -> {
+      if (event instanceof SmsEvent.MessageStatusChanged changed
+          && changed.message().status() == MessageStatus.DELIVERED) {
+        orders.markNotified(changed.message().metadataJson(), changed.message().deliveredAt());
+      } else if (event instanceof SmsEvent.InboundMessageReceived inbound) {
+        tickets.appendReply(inbound.message().from().value(), inbound.message().body());
+      }
+    };
+    return onDelivery;
+  }
+}
