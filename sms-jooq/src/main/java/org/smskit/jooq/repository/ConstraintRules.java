@@ -129,7 +129,27 @@ final class ConstraintRules {
 
       entry("sms_inbound_fragments_pkey", "part", "this part is already stored"),
       entry("sms_inbound_fragments_part_range", "part", "must be between 1 and total"),
-      entry("sms_inbound_fragments_total_range", "total", "must be between 1 and 255"));
+      entry("sms_inbound_fragments_total_range", "total", "must be between 1 and 255"),
+
+      entry("sms_service_accounts_fallback_account_fkey", "fallback_sender_account_id",
+          "must name an existing sender account"),
+      entry("sms_service_accounts_fallback_differs", "fallback_sender_account_id",
+          "must differ from the service's own sender account"),
+      entry("sms_outbox_pkey", "message_id", "is already queued"),
+      entry("sms_outbox_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_outbox_priority_range", "priority", "must be between 0 and 9"),
+      entry("sms_outbox_attempts_range", "attempts", "must not be negative"),
+      entry("sms_outbox_lease_complete", "lease_until", "a lease needs both an owner and an end"),
+      entry("sms_send_attempts_pkey", "attempt", "this attempt is already recorded"),
+      entry("sms_send_attempts_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_send_attempts_attempt_range", "attempt", "must be at least 1"),
+      entry("sms_send_attempts_outcome_check", "outcome", "must be sent, retry, failed, unknown or held"),
+      entry("sms_send_attempts_finished_after_start", "finished_at", "must not be before started_at"),
+      entry("sms_rate_buckets_pkey", "target_id", "already has a bucket"),
+      entry("sms_rate_buckets_kind_check", "kind", "must be number or account"),
+      entry("sms_circuit_breakers_pkey", "account_id", "already has a circuit breaker"),
+      entry("sms_circuit_breakers_account_fkey", "account_id", "must name an existing sender account"),
+      entry("sms_circuit_breakers_failures_range", "consecutive_failures", "must not be negative"));
 
   private ConstraintRules() {}
 

@@ -16,6 +16,7 @@ import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
 import org.smskit.jooq.generated.tables.SmsOptOuts;
+import org.smskit.jooq.generated.tables.SmsOutbox;
 import org.smskit.jooq.generated.tables.SmsReactions;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
@@ -60,6 +61,7 @@ public class Indexes {
     public static final Index IDX_SMS_META_CONVERSATION_STATUS = Internal.createIndex(DSL.name("idx_sms_meta_conversation_status"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.STATUS }, false);
     public static final Index IDX_SMS_META_CONVERSATION_UNREAD = Internal.createIndex(DSL.name("idx_sms_meta_conversation_unread"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.UNREAD_COUNT }, false);
     public static final Index IDX_SMS_OPT_OUTS_OPTED_OUT_AT = Internal.createIndex(DSL.name("idx_sms_opt_outs_opted_out_at"), SmsOptOuts.SMS_OPT_OUTS, new OrderField[] { SmsOptOuts.SMS_OPT_OUTS.TENANT_ID, SmsOptOuts.SMS_OPT_OUTS.OPTED_OUT_AT, SmsOptOuts.SMS_OPT_OUTS.ID }, false);
+    public static final Index IDX_SMS_OUTBOX_DUE = Internal.createIndex(DSL.name("idx_sms_outbox_due"), SmsOutbox.SMS_OUTBOX, new OrderField[] { SmsOutbox.SMS_OUTBOX.PRIORITY, SmsOutbox.SMS_OUTBOX.DUE_AT }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_ACCOUNT_ID = Internal.createIndex(DSL.name("idx_sms_phone_numbers_account_id"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ACCOUNT_ID }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_IS_ACTIVE = Internal.createIndex(DSL.name("idx_sms_phone_numbers_is_active"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_IS_PRIMARY = Internal.createIndex(DSL.name("idx_sms_phone_numbers_is_primary"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY }, false);

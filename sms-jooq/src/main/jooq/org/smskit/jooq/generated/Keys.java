@@ -10,6 +10,7 @@ import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
 import org.smskit.jooq.generated.tables.SmsAttachments;
+import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
@@ -17,11 +18,15 @@ import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
 import org.smskit.jooq.generated.tables.SmsOptOuts;
+import org.smskit.jooq.generated.tables.SmsOutbox;
+import org.smskit.jooq.generated.tables.SmsRateBuckets;
 import org.smskit.jooq.generated.tables.SmsReactions;
+import org.smskit.jooq.generated.tables.SmsSendAttempts;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts;
 import org.smskit.jooq.generated.tables.records.SmsAttachmentsRecord;
+import org.smskit.jooq.generated.tables.records.SmsCircuitBreakersRecord;
 import org.smskit.jooq.generated.tables.records.SmsContactsRecord;
 import org.smskit.jooq.generated.tables.records.SmsInboundFragmentsRecord;
 import org.smskit.jooq.generated.tables.records.SmsMessageKeysRecord;
@@ -29,7 +34,10 @@ import org.smskit.jooq.generated.tables.records.SmsMessageStatusEventsRecord;
 import org.smskit.jooq.generated.tables.records.SmsMessagesRecord;
 import org.smskit.jooq.generated.tables.records.SmsMetaConversationRecord;
 import org.smskit.jooq.generated.tables.records.SmsOptOutsRecord;
+import org.smskit.jooq.generated.tables.records.SmsOutboxRecord;
+import org.smskit.jooq.generated.tables.records.SmsRateBucketsRecord;
 import org.smskit.jooq.generated.tables.records.SmsReactionsRecord;
+import org.smskit.jooq.generated.tables.records.SmsSendAttemptsRecord;
 import org.smskit.jooq.generated.tables.records.SmsSenderAccountsRecord;
 import org.smskit.jooq.generated.tables.records.SmsSenderPhoneNumbersRecord;
 import org.smskit.jooq.generated.tables.records.SmsServiceAccountsRecord;
@@ -47,6 +55,7 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final UniqueKey<SmsAttachmentsRecord> SMS_ATTACHMENTS_PKEY = Internal.createUniqueKey(SmsAttachments.SMS_ATTACHMENTS, DSL.name("sms_attachments_pkey"), new TableField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.ID }, true);
+    public static final UniqueKey<SmsCircuitBreakersRecord> SMS_CIRCUIT_BREAKERS_PKEY = Internal.createUniqueKey(SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS, DSL.name("sms_circuit_breakers_pkey"), new TableField[] { SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.TENANT_ID, SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.ACCOUNT_ID }, true);
     public static final UniqueKey<SmsContactsRecord> SMS_CONTACTS_PKEY = Internal.createUniqueKey(SmsContacts.SMS_CONTACTS, DSL.name("sms_contacts_pkey"), new TableField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ID }, true);
     public static final UniqueKey<SmsInboundFragmentsRecord> SMS_INBOUND_FRAGMENTS_PKEY = Internal.createUniqueKey(SmsInboundFragments.SMS_INBOUND_FRAGMENTS, DSL.name("sms_inbound_fragments_pkey"), new TableField[] { SmsInboundFragments.SMS_INBOUND_FRAGMENTS.TENANT_ID, SmsInboundFragments.SMS_INBOUND_FRAGMENTS.PROVIDER, SmsInboundFragments.SMS_INBOUND_FRAGMENTS.REFERENCE, SmsInboundFragments.SMS_INBOUND_FRAGMENTS.PART }, true);
     public static final UniqueKey<SmsMessageKeysRecord> SMS_MESSAGE_KEYS_PKEY = Internal.createUniqueKey(SmsMessageKeys.SMS_MESSAGE_KEYS, DSL.name("sms_message_keys_pkey"), new TableField[] { SmsMessageKeys.SMS_MESSAGE_KEYS.TENANT_ID, SmsMessageKeys.SMS_MESSAGE_KEYS.KIND, SmsMessageKeys.SMS_MESSAGE_KEYS.KEY }, true);
@@ -56,7 +65,10 @@ public class Keys {
     public static final UniqueKey<SmsMetaConversationRecord> SMS_META_CONVERSATION_PKEY = Internal.createUniqueKey(SmsMetaConversation.SMS_META_CONVERSATION, DSL.name("sms_meta_conversation_pkey"), new TableField[] { SmsMetaConversation.SMS_META_CONVERSATION.ID }, true);
     public static final UniqueKey<SmsMetaConversationRecord> SMS_META_CONVERSATION_TENANT_ID_KEY = Internal.createUniqueKey(SmsMetaConversation.SMS_META_CONVERSATION, DSL.name("sms_meta_conversation_tenant_id_key"), new TableField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.ID }, true);
     public static final UniqueKey<SmsOptOutsRecord> SMS_OPT_OUTS_PKEY = Internal.createUniqueKey(SmsOptOuts.SMS_OPT_OUTS, DSL.name("sms_opt_outs_pkey"), new TableField[] { SmsOptOuts.SMS_OPT_OUTS.TENANT_ID, SmsOptOuts.SMS_OPT_OUTS.ID }, true);
+    public static final UniqueKey<SmsOutboxRecord> SMS_OUTBOX_PKEY = Internal.createUniqueKey(SmsOutbox.SMS_OUTBOX, DSL.name("sms_outbox_pkey"), new TableField[] { SmsOutbox.SMS_OUTBOX.TENANT_ID, SmsOutbox.SMS_OUTBOX.MESSAGE_ID }, true);
+    public static final UniqueKey<SmsRateBucketsRecord> SMS_RATE_BUCKETS_PKEY = Internal.createUniqueKey(SmsRateBuckets.SMS_RATE_BUCKETS, DSL.name("sms_rate_buckets_pkey"), new TableField[] { SmsRateBuckets.SMS_RATE_BUCKETS.TENANT_ID, SmsRateBuckets.SMS_RATE_BUCKETS.KIND, SmsRateBuckets.SMS_RATE_BUCKETS.TARGET_ID }, true);
     public static final UniqueKey<SmsReactionsRecord> SMS_REACTIONS_PKEY = Internal.createUniqueKey(SmsReactions.SMS_REACTIONS, DSL.name("sms_reactions_pkey"), new TableField[] { SmsReactions.SMS_REACTIONS.TENANT_ID, SmsReactions.SMS_REACTIONS.ID }, true);
+    public static final UniqueKey<SmsSendAttemptsRecord> SMS_SEND_ATTEMPTS_PKEY = Internal.createUniqueKey(SmsSendAttempts.SMS_SEND_ATTEMPTS, DSL.name("sms_send_attempts_pkey"), new TableField[] { SmsSendAttempts.SMS_SEND_ATTEMPTS.TENANT_ID, SmsSendAttempts.SMS_SEND_ATTEMPTS.MESSAGE_ID, SmsSendAttempts.SMS_SEND_ATTEMPTS.ATTEMPT }, true);
     public static final UniqueKey<SmsSenderAccountsRecord> SMS_SENDER_ACCOUNTS_PKEY = Internal.createUniqueKey(SmsSenderAccounts.SMS_SENDER_ACCOUNTS, DSL.name("sms_sender_accounts_pkey"), new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
     public static final UniqueKey<SmsSenderPhoneNumbersRecord> SMS_SENDER_PHONE_NUMBERS_PKEY = Internal.createUniqueKey(SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, DSL.name("sms_sender_phone_numbers_pkey"), new TableField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ID }, true);
     public static final UniqueKey<SmsServiceAccountsRecord> SMS_SERVICE_ACCOUNTS_PKEY = Internal.createUniqueKey(SmsServiceAccounts.SMS_SERVICE_ACCOUNTS, DSL.name("sms_service_accounts_pkey"), new TableField[] { SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.TENANT_ID, SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.ID }, true);
@@ -66,6 +78,7 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final ForeignKey<SmsAttachmentsRecord, SmsMessagesRecord> SMS_ATTACHMENTS__SMS_ATTACHMENTS_MESSAGE_FKEY = Internal.createForeignKey(SmsAttachments.SMS_ATTACHMENTS, DSL.name("sms_attachments_message_fkey"), new TableField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
+    public static final ForeignKey<SmsCircuitBreakersRecord, SmsSenderAccountsRecord> SMS_CIRCUIT_BREAKERS__SMS_CIRCUIT_BREAKERS_ACCOUNT_FKEY = Internal.createForeignKey(SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS, DSL.name("sms_circuit_breakers_account_fkey"), new TableField[] { SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.TENANT_ID, SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
     public static final ForeignKey<SmsContactsRecord, SmsSenderPhoneNumbersRecord> SMS_CONTACTS__SMS_CONTACTS_ASSIGNED_PHONE_NUMBER_FKEY = Internal.createForeignKey(SmsContacts.SMS_CONTACTS, DSL.name("sms_contacts_assigned_phone_number_fkey"), new TableField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID }, Keys.SMS_SENDER_PHONE_NUMBERS_PKEY, new TableField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ID }, true);
     public static final ForeignKey<SmsMessageKeysRecord, SmsMessagesRecord> SMS_MESSAGE_KEYS__SMS_MESSAGE_KEYS_MESSAGE_FKEY = Internal.createForeignKey(SmsMessageKeys.SMS_MESSAGE_KEYS, DSL.name("sms_message_keys_message_fkey"), new TableField[] { SmsMessageKeys.SMS_MESSAGE_KEYS.TENANT_ID, SmsMessageKeys.SMS_MESSAGE_KEYS.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
     public static final ForeignKey<SmsMessageStatusEventsRecord, SmsMessagesRecord> SMS_MESSAGE_STATUS_EVENTS__SMS_MESSAGE_STATUS_EVENTS_MESSAGE_FKEY = Internal.createForeignKey(SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS, DSL.name("sms_message_status_events_message_fkey"), new TableField[] { SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.TENANT_ID, SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
@@ -73,7 +86,10 @@ public class Keys {
     public static final ForeignKey<SmsMessagesRecord, SmsSenderPhoneNumbersRecord> SMS_MESSAGES__SMS_MESSAGES_SENDER_PHONE_NUMBER_FKEY = Internal.createForeignKey(SmsMessages.SMS_MESSAGES, DSL.name("sms_messages_sender_phone_number_fkey"), new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.SENDER_PHONE_NUMBER_ID }, Keys.SMS_SENDER_PHONE_NUMBERS_PKEY, new TableField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ID }, true);
     public static final ForeignKey<SmsMessagesRecord, SmsServiceAccountsRecord> SMS_MESSAGES__SMS_MESSAGES_SERVICE_ACCOUNT_FKEY = Internal.createForeignKey(SmsMessages.SMS_MESSAGES, DSL.name("sms_messages_service_account_fkey"), new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.SERVICE_ACCOUNT_ID }, Keys.SMS_SERVICE_ACCOUNTS_PKEY, new TableField[] { SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.TENANT_ID, SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.ID }, true);
     public static final ForeignKey<SmsOptOutsRecord, SmsServiceAccountsRecord> SMS_OPT_OUTS__SMS_OPT_OUTS_SERVICE_ACCOUNT_FKEY = Internal.createForeignKey(SmsOptOuts.SMS_OPT_OUTS, DSL.name("sms_opt_outs_service_account_fkey"), new TableField[] { SmsOptOuts.SMS_OPT_OUTS.TENANT_ID, SmsOptOuts.SMS_OPT_OUTS.SERVICE_ACCOUNT_ID }, Keys.SMS_SERVICE_ACCOUNTS_PKEY, new TableField[] { SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.TENANT_ID, SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.ID }, true);
+    public static final ForeignKey<SmsOutboxRecord, SmsMessagesRecord> SMS_OUTBOX__SMS_OUTBOX_MESSAGE_FKEY = Internal.createForeignKey(SmsOutbox.SMS_OUTBOX, DSL.name("sms_outbox_message_fkey"), new TableField[] { SmsOutbox.SMS_OUTBOX.TENANT_ID, SmsOutbox.SMS_OUTBOX.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
     public static final ForeignKey<SmsReactionsRecord, SmsMessagesRecord> SMS_REACTIONS__SMS_REACTIONS_MESSAGE_FKEY = Internal.createForeignKey(SmsReactions.SMS_REACTIONS, DSL.name("sms_reactions_message_fkey"), new TableField[] { SmsReactions.SMS_REACTIONS.TENANT_ID, SmsReactions.SMS_REACTIONS.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
+    public static final ForeignKey<SmsSendAttemptsRecord, SmsMessagesRecord> SMS_SEND_ATTEMPTS__SMS_SEND_ATTEMPTS_MESSAGE_FKEY = Internal.createForeignKey(SmsSendAttempts.SMS_SEND_ATTEMPTS, DSL.name("sms_send_attempts_message_fkey"), new TableField[] { SmsSendAttempts.SMS_SEND_ATTEMPTS.TENANT_ID, SmsSendAttempts.SMS_SEND_ATTEMPTS.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
     public static final ForeignKey<SmsSenderPhoneNumbersRecord, SmsSenderAccountsRecord> SMS_SENDER_PHONE_NUMBERS__SMS_SENDER_PHONE_NUMBERS_ACCOUNT_FKEY = Internal.createForeignKey(SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, DSL.name("sms_sender_phone_numbers_account_fkey"), new TableField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
+    public static final ForeignKey<SmsServiceAccountsRecord, SmsSenderAccountsRecord> SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_FALLBACK_ACCOUNT_FKEY = Internal.createForeignKey(SmsServiceAccounts.SMS_SERVICE_ACCOUNTS, DSL.name("sms_service_accounts_fallback_account_fkey"), new TableField[] { SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.TENANT_ID, SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.FALLBACK_SENDER_ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
     public static final ForeignKey<SmsServiceAccountsRecord, SmsSenderAccountsRecord> SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY = Internal.createForeignKey(SmsServiceAccounts.SMS_SERVICE_ACCOUNTS, DSL.name("sms_service_accounts_sender_account_fkey"), new TableField[] { SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.TENANT_ID, SmsServiceAccounts.SMS_SERVICE_ACCOUNTS.SENDER_ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
 }

@@ -11,6 +11,7 @@ import org.jooq.Catalog;
 import org.jooq.Table;
 import org.jooq.impl.SchemaImpl;
 import org.smskit.jooq.generated.tables.SmsAttachments;
+import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
@@ -18,7 +19,10 @@ import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
 import org.smskit.jooq.generated.tables.SmsOptOuts;
+import org.smskit.jooq.generated.tables.SmsOutbox;
+import org.smskit.jooq.generated.tables.SmsRateBuckets;
 import org.smskit.jooq.generated.tables.SmsReactions;
+import org.smskit.jooq.generated.tables.SmsSendAttempts;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts;
@@ -41,6 +45,11 @@ public class Smskit extends SchemaImpl {
      * Media of a message; deleted with it.
      */
     public final SmsAttachments SMS_ATTACHMENTS = SmsAttachments.SMS_ATTACHMENTS;
+
+    /**
+     * Provider health per account, shared by every dispatcher.
+     */
+    public final SmsCircuitBreakers SMS_CIRCUIT_BREAKERS = SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS;
 
     /**
      * Address book of SMS recipients; one contact per E.164 number and tenant.
@@ -81,9 +90,27 @@ public class Smskit extends SchemaImpl {
     public final SmsOptOuts SMS_OPT_OUTS = SmsOptOuts.SMS_OPT_OUTS;
 
     /**
+     * Messages waiting to be sent. A leased row has due_at = lease_until, so
+     * expired leases become due again.
+     */
+    public final SmsOutbox SMS_OUTBOX = SmsOutbox.SMS_OUTBOX;
+
+    /**
+     * Per number and per account: the instant the next segment may go (a
+     * virtual-scheduling rate limiter).
+     */
+    public final SmsRateBuckets SMS_RATE_BUCKETS = SmsRateBuckets.SMS_RATE_BUCKETS;
+
+    /**
      * Reactions to a message; deleted with it.
      */
     public final SmsReactions SMS_REACTIONS = SmsReactions.SMS_REACTIONS;
+
+    /**
+     * Each hand-over of a message to a provider; an attempt without outcome was
+     * interrupted.
+     */
+    public final SmsSendAttempts SMS_SEND_ATTEMPTS = SmsSendAttempts.SMS_SEND_ATTEMPTS;
 
     /**
      * Upstream SMS provider accounts (Twilio, Vonage...) with encrypted
@@ -119,6 +146,7 @@ public class Smskit extends SchemaImpl {
     public final List<Table<?>> getTables() {
         return Arrays.asList(
             SmsAttachments.SMS_ATTACHMENTS,
+            SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS,
             SmsContacts.SMS_CONTACTS,
             SmsInboundFragments.SMS_INBOUND_FRAGMENTS,
             SmsMessageKeys.SMS_MESSAGE_KEYS,
@@ -126,7 +154,10 @@ public class Smskit extends SchemaImpl {
             SmsMessages.SMS_MESSAGES,
             SmsMetaConversation.SMS_META_CONVERSATION,
             SmsOptOuts.SMS_OPT_OUTS,
+            SmsOutbox.SMS_OUTBOX,
+            SmsRateBuckets.SMS_RATE_BUCKETS,
             SmsReactions.SMS_REACTIONS,
+            SmsSendAttempts.SMS_SEND_ATTEMPTS,
             SmsSenderAccounts.SMS_SENDER_ACCOUNTS,
             SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS,
             SmsServiceAccounts.SMS_SERVICE_ACCOUNTS

@@ -5,6 +5,7 @@ package org.smskit.jooq.generated;
 
 
 import org.smskit.jooq.generated.tables.SmsAttachments;
+import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
@@ -12,7 +13,10 @@ import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
 import org.smskit.jooq.generated.tables.SmsMetaConversation;
 import org.smskit.jooq.generated.tables.SmsOptOuts;
+import org.smskit.jooq.generated.tables.SmsOutbox;
+import org.smskit.jooq.generated.tables.SmsRateBuckets;
 import org.smskit.jooq.generated.tables.SmsReactions;
+import org.smskit.jooq.generated.tables.SmsSendAttempts;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts;
@@ -28,6 +32,11 @@ public class Tables {
      * Media of a message; deleted with it.
      */
     public static final SmsAttachments SMS_ATTACHMENTS = SmsAttachments.SMS_ATTACHMENTS;
+
+    /**
+     * Provider health per account, shared by every dispatcher.
+     */
+    public static final SmsCircuitBreakers SMS_CIRCUIT_BREAKERS = SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS;
 
     /**
      * Address book of SMS recipients; one contact per E.164 number and tenant.
@@ -68,9 +77,27 @@ public class Tables {
     public static final SmsOptOuts SMS_OPT_OUTS = SmsOptOuts.SMS_OPT_OUTS;
 
     /**
+     * Messages waiting to be sent. A leased row has due_at = lease_until, so
+     * expired leases become due again.
+     */
+    public static final SmsOutbox SMS_OUTBOX = SmsOutbox.SMS_OUTBOX;
+
+    /**
+     * Per number and per account: the instant the next segment may go (a
+     * virtual-scheduling rate limiter).
+     */
+    public static final SmsRateBuckets SMS_RATE_BUCKETS = SmsRateBuckets.SMS_RATE_BUCKETS;
+
+    /**
      * Reactions to a message; deleted with it.
      */
     public static final SmsReactions SMS_REACTIONS = SmsReactions.SMS_REACTIONS;
+
+    /**
+     * Each hand-over of a message to a provider; an attempt without outcome was
+     * interrupted.
+     */
+    public static final SmsSendAttempts SMS_SEND_ATTEMPTS = SmsSendAttempts.SMS_SEND_ATTEMPTS;
 
     /**
      * Upstream SMS provider accounts (Twilio, Vonage...) with encrypted

@@ -27,6 +27,7 @@ class ConstraintTest extends DatabaseTest {
   static final String SERVICE = "'00000000-0000-7000-8000-000000000003'";
   static final String MESSAGE = "'00000000-0000-7000-8000-000000000006'";
   static final String MISSING = "'00000000-0000-7000-8000-0000000000ff'";
+  static final String OTHER_ACCOUNT = "'00000000-0000-7000-8000-000000000007'";
 
   @BeforeAll
   static void seed() {
@@ -36,6 +37,7 @@ class ConstraintTest extends DatabaseTest {
         INSERT INTO public.crm_customers VALUES (1, 'Ada');
         INSERT INTO public.sys_users VALUES (1, 'Grace');
         INSERT INTO smskit.sms_sender_accounts (tenant_id, id, provider) VALUES ('acme', %1$s, 'twilio');
+        INSERT INTO smskit.sms_sender_accounts (tenant_id, id, provider) VALUES ('acme', %5$s, 'vonage');
         INSERT INTO smskit.sms_sender_phone_numbers (tenant_id, id, account_id, phone_number, is_primary)
           VALUES ('acme', %2$s, %1$s, '+14155550100', 1);
         INSERT INTO smskit.sms_service_accounts (tenant_id, id, sender_account_id, service_name, service_type)
@@ -46,7 +48,7 @@ class ConstraintTest extends DatabaseTest {
           conversation_id) VALUES ('acme', %4$s, 'inbound', '+14155550111', '+14155550100', 'hi', 'received', 'conv-1');
         INSERT INTO smskit.sms_reactions (tenant_id, message_id, reaction_type, reaction_value, reacted_by)
           VALUES ('acme', %4$s, 'emoji', '👍', 'user-1');
-        """.formatted(ACCOUNT, NUMBER, SERVICE, MESSAGE));
+        """.formatted(ACCOUNT, NUMBER, SERVICE, MESSAGE, OTHER_ACCOUNT));
   }
 
   static String account(String columns, String values) {
@@ -116,6 +118,27 @@ class ConstraintTest extends DatabaseTest {
   static String fragment(int part, int total) {
     return "INSERT INTO smskit.sms_inbound_fragments (tenant_id, provider, reference, part, total, payload,"
         + " expires_at) VALUES ('acme', 'vonage', 'ref-" + total + "', " + part + ", " + total + ", 'p', now())";
+  }
+
+  static String outbox(String columns, String values) {
+    return "INSERT INTO smskit.sms_outbox (tenant_id, message_id" + columns + ") VALUES ('acme', " + MESSAGE + values
+        + ")";
+  }
+
+  static String attempt(int attempt, String outcome, String finishedAt) {
+    return "INSERT INTO smskit.sms_send_attempts (tenant_id, message_id, attempt, worker, started_at, outcome,"
+        + " finished_at) VALUES ('acme', " + MESSAGE + ", " + attempt + ", 'w1', now(), " + outcome + ", " + finishedAt
+        + ")";
+  }
+
+  static String bucket(String kind) {
+    return "INSERT INTO smskit.sms_rate_buckets (tenant_id, kind, target_id) VALUES ('acme', " + kind + ", " + NUMBER
+        + ")";
+  }
+
+  static String circuit(String account, String failures) {
+    return "INSERT INTO smskit.sms_circuit_breakers (tenant_id, account_id, consecutive_failures) VALUES ('acme', "
+        + account + ", " + failures + ")";
   }
 
   /** constraint, table, field named in the error, accepted statement, refused statement. */
@@ -351,7 +374,41 @@ class ConstraintTest extends DatabaseTest {
         c("sms_inbound_fragments_pkey", "sms_inbound_fragments", "part",
             fragment(1, 2) + ";" + fragment(2, 2), fragment(1, 2) + ";" + fragment(1, 2)),
         c("sms_inbound_fragments_part_range", "sms_inbound_fragments", "part", fragment(3, 3), fragment(4, 3)),
-        c("sms_inbound_fragments_total_range", "sms_inbound_fragments", "total", fragment(1, 255), fragment(1, 256)));
+        c("sms_inbound_fragments_total_range", "sms_inbound_fragments", "total", fragment(1, 255), fragment(1, 256)),
+
+        c("sms_service_accounts_fallback_account_fkey", "sms_service_accounts", "fallback_sender_account_id",
+            service(", fallback_sender_account_id", ", " + OTHER_ACCOUNT),
+            service(", fallback_sender_account_id", ", " + MISSING)),
+        c("sms_service_accounts_fallback_differs", "sms_service_accounts", "fallback_sender_account_id",
+            service(", fallback_sender_account_id", ", " + OTHER_ACCOUNT),
+            service(", fallback_sender_account_id", ", " + ACCOUNT)),
+        c("sms_outbox_pkey", "sms_outbox", "message_id", outbox("", ""), outbox("", "") + ";" + outbox("", "")),
+        c("sms_outbox_message_fkey", "sms_outbox", "message_id", outbox("", ""), outbox("", "").replace(MESSAGE, MISSING)),
+        c("sms_outbox_priority_range", "sms_outbox", "priority", outbox(", priority", ", 9"),
+            outbox(", priority", ", 10")),
+        c("sms_outbox_attempts_range", "sms_outbox", "attempts", outbox(", attempts", ", 0"),
+            outbox(", attempts", ", -1")),
+        c("sms_outbox_lease_complete", "sms_outbox", "lease_until",
+            outbox(", lease_owner, lease_until", ", 'w1', now()"), outbox(", lease_owner", ", 'w1'")),
+        c("sms_send_attempts_pkey", "sms_send_attempts", "attempt", attempt(1, "'sent'", "now()"),
+            attempt(1, "'sent'", "now()") + ";" + attempt(1, "'retry'", "now()")),
+        c("sms_send_attempts_message_fkey", "sms_send_attempts", "message_id", attempt(1, "NULL", "NULL"),
+            attempt(1, "NULL", "NULL").replace(MESSAGE, MISSING)),
+        c("sms_send_attempts_attempt_range", "sms_send_attempts", "attempt", attempt(1, "NULL", "NULL"),
+            attempt(0, "NULL", "NULL")),
+        c("sms_send_attempts_outcome_check", "sms_send_attempts", "outcome", attempt(1, "'held'", "now()"),
+            attempt(1, "'lost'", "now()")),
+        c("sms_send_attempts_finished_after_start", "sms_send_attempts", "finished_at",
+            attempt(1, "'sent'", "now() + interval '1 second'"), attempt(1, "'sent'", "now() - interval '1 second'")),
+        c("sms_rate_buckets_pkey", "sms_rate_buckets", "target_id", bucket("'number'"),
+            bucket("'number'") + ";" + bucket("'number'")),
+        c("sms_rate_buckets_kind_check", "sms_rate_buckets", "kind", bucket("'account'"), bucket("'tenant'")),
+        c("sms_circuit_breakers_pkey", "sms_circuit_breakers", "account_id", circuit(ACCOUNT, "0"),
+            circuit(ACCOUNT, "0") + ";" + circuit(ACCOUNT, "1")),
+        c("sms_circuit_breakers_account_fkey", "sms_circuit_breakers", "account_id", circuit(ACCOUNT, "0"),
+            circuit(MISSING, "0")),
+        c("sms_circuit_breakers_failures_range", "sms_circuit_breakers", "consecutive_failures",
+            circuit(ACCOUNT, "3"), circuit(ACCOUNT, "-1")));
   }
 
   private static Arguments c(String constraint, String table, String field, String accepted, String refused) {

@@ -41,7 +41,9 @@ import org.smskit.jooq.generated.tables.SmsAttachments.SmsAttachmentsPath;
 import org.smskit.jooq.generated.tables.SmsMessageKeys.SmsMessageKeysPath;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents.SmsMessageStatusEventsPath;
 import org.smskit.jooq.generated.tables.SmsMetaConversation.SmsMetaConversationPath;
+import org.smskit.jooq.generated.tables.SmsOutbox.SmsOutboxPath;
 import org.smskit.jooq.generated.tables.SmsReactions.SmsReactionsPath;
+import org.smskit.jooq.generated.tables.SmsSendAttempts.SmsSendAttemptsPath;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers.SmsSenderPhoneNumbersPath;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts.SmsServiceAccountsPath;
 import org.smskit.jooq.generated.tables.records.SmsMessagesRecord;
@@ -365,6 +367,19 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
         return _smsMessageStatusEvents;
     }
 
+    private transient SmsOutboxPath _smsOutbox;
+
+    /**
+     * Get the implicit to-many join path to the <code>smskit.sms_outbox</code>
+     * table
+     */
+    public SmsOutboxPath smsOutbox() {
+        if (_smsOutbox == null)
+            _smsOutbox = new SmsOutboxPath(this, null, Keys.SMS_OUTBOX__SMS_OUTBOX_MESSAGE_FKEY.getInverseKey());
+
+        return _smsOutbox;
+    }
+
     private transient SmsReactionsPath _smsReactions;
 
     /**
@@ -376,6 +391,19 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
             _smsReactions = new SmsReactionsPath(this, null, Keys.SMS_REACTIONS__SMS_REACTIONS_MESSAGE_FKEY.getInverseKey());
 
         return _smsReactions;
+    }
+
+    private transient SmsSendAttemptsPath _smsSendAttempts;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_send_attempts</code> table
+     */
+    public SmsSendAttemptsPath smsSendAttempts() {
+        if (_smsSendAttempts == null)
+            _smsSendAttempts = new SmsSendAttemptsPath(this, null, Keys.SMS_SEND_ATTEMPTS__SMS_SEND_ATTEMPTS_MESSAGE_FKEY.getInverseKey());
+
+        return _smsSendAttempts;
     }
 
     @Override

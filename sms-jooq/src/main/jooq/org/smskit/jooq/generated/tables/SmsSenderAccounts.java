@@ -37,6 +37,7 @@ import org.jooq.impl.TableImpl;
 import org.smskit.jooq.generated.Indexes;
 import org.smskit.jooq.generated.Keys;
 import org.smskit.jooq.generated.Smskit;
+import org.smskit.jooq.generated.tables.SmsCircuitBreakers.SmsCircuitBreakersPath;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers.SmsSenderPhoneNumbersPath;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts.SmsServiceAccountsPath;
 import org.smskit.jooq.generated.tables.records.SmsSenderAccountsRecord;
@@ -194,6 +195,19 @@ public class SmsSenderAccounts extends TableImpl<SmsSenderAccountsRecord> {
         return Keys.SMS_SENDER_ACCOUNTS_PKEY;
     }
 
+    private transient SmsCircuitBreakersPath _smsCircuitBreakers;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_circuit_breakers</code> table
+     */
+    public SmsCircuitBreakersPath smsCircuitBreakers() {
+        if (_smsCircuitBreakers == null)
+            _smsCircuitBreakers = new SmsCircuitBreakersPath(this, null, Keys.SMS_CIRCUIT_BREAKERS__SMS_CIRCUIT_BREAKERS_ACCOUNT_FKEY.getInverseKey());
+
+        return _smsCircuitBreakers;
+    }
+
     private transient SmsSenderPhoneNumbersPath _smsSenderPhoneNumbers;
 
     /**
@@ -207,17 +221,32 @@ public class SmsSenderAccounts extends TableImpl<SmsSenderAccountsRecord> {
         return _smsSenderPhoneNumbers;
     }
 
-    private transient SmsServiceAccountsPath _smsServiceAccounts;
+    private transient SmsServiceAccountsPath _smsServiceAccountsFallbackAccountFkey;
 
     /**
      * Get the implicit to-many join path to the
-     * <code>smskit.sms_service_accounts</code> table
+     * <code>smskit.sms_service_accounts</code> table, via the
+     * <code>sms_service_accounts_fallback_account_fkey</code> key
      */
-    public SmsServiceAccountsPath smsServiceAccounts() {
-        if (_smsServiceAccounts == null)
-            _smsServiceAccounts = new SmsServiceAccountsPath(this, null, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY.getInverseKey());
+    public SmsServiceAccountsPath smsServiceAccountsFallbackAccountFkey() {
+        if (_smsServiceAccountsFallbackAccountFkey == null)
+            _smsServiceAccountsFallbackAccountFkey = new SmsServiceAccountsPath(this, null, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_FALLBACK_ACCOUNT_FKEY.getInverseKey());
 
-        return _smsServiceAccounts;
+        return _smsServiceAccountsFallbackAccountFkey;
+    }
+
+    private transient SmsServiceAccountsPath _smsServiceAccountsSenderAccountFkey;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_service_accounts</code> table, via the
+     * <code>sms_service_accounts_sender_account_fkey</code> key
+     */
+    public SmsServiceAccountsPath smsServiceAccountsSenderAccountFkey() {
+        if (_smsServiceAccountsSenderAccountFkey == null)
+            _smsServiceAccountsSenderAccountFkey = new SmsServiceAccountsPath(this, null, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY.getInverseKey());
+
+        return _smsServiceAccountsSenderAccountFkey;
     }
 
     @Override

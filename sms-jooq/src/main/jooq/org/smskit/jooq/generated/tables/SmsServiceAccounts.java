@@ -134,6 +134,14 @@ public class SmsServiceAccounts extends TableImpl<SmsServiceAccountsRecord> {
      */
     public final TableField<SmsServiceAccountsRecord, Instant> UPDATED_AT = createField(DSL.name("updated_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column
+     * <code>smskit.sms_service_accounts.fallback_sender_account_id</code>. The
+     * account to send through while this service's account fails (circuit
+     * open).
+     */
+    public final TableField<SmsServiceAccountsRecord, UUID> FALLBACK_SENDER_ACCOUNT_ID = createField(DSL.name("fallback_sender_account_id"), SQLDataType.UUID, this, "The account to send through while this service's account fails (circuit open).");
+
     private SmsServiceAccounts(Name alias, Table<SmsServiceAccountsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -215,20 +223,34 @@ public class SmsServiceAccounts extends TableImpl<SmsServiceAccountsRecord> {
 
     @Override
     public List<ForeignKey<SmsServiceAccountsRecord, ?>> getReferences() {
-        return Arrays.asList(Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY);
+        return Arrays.asList(Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_FALLBACK_ACCOUNT_FKEY, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY);
     }
 
-    private transient SmsSenderAccountsPath _smsSenderAccounts;
+    private transient SmsSenderAccountsPath _smsServiceAccountsFallbackAccountFkey;
 
     /**
      * Get the implicit join path to the <code>smskit.sms_sender_accounts</code>
-     * table.
+     * table, via the <code>sms_service_accounts_fallback_account_fkey</code>
+     * key.
      */
-    public SmsSenderAccountsPath smsSenderAccounts() {
-        if (_smsSenderAccounts == null)
-            _smsSenderAccounts = new SmsSenderAccountsPath(this, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY, null);
+    public SmsSenderAccountsPath smsServiceAccountsFallbackAccountFkey() {
+        if (_smsServiceAccountsFallbackAccountFkey == null)
+            _smsServiceAccountsFallbackAccountFkey = new SmsSenderAccountsPath(this, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_FALLBACK_ACCOUNT_FKEY, null);
 
-        return _smsSenderAccounts;
+        return _smsServiceAccountsFallbackAccountFkey;
+    }
+
+    private transient SmsSenderAccountsPath _smsServiceAccountsSenderAccountFkey;
+
+    /**
+     * Get the implicit join path to the <code>smskit.sms_sender_accounts</code>
+     * table, via the <code>sms_service_accounts_sender_account_fkey</code> key.
+     */
+    public SmsSenderAccountsPath smsServiceAccountsSenderAccountFkey() {
+        if (_smsServiceAccountsSenderAccountFkey == null)
+            _smsServiceAccountsSenderAccountFkey = new SmsSenderAccountsPath(this, Keys.SMS_SERVICE_ACCOUNTS__SMS_SERVICE_ACCOUNTS_SENDER_ACCOUNT_FKEY, null);
+
+        return _smsServiceAccountsSenderAccountFkey;
     }
 
     private transient SmsMessagesPath _smsMessages;
@@ -260,6 +282,7 @@ public class SmsServiceAccounts extends TableImpl<SmsServiceAccountsRecord> {
     @Override
     public List<Check<SmsServiceAccountsRecord>> getChecks() {
         return Arrays.asList(
+            Internal.createCheck(this, DSL.name("sms_service_accounts_fallback_differs"), "((fallback_sender_account_id <> sender_account_id))", true),
             Internal.createCheck(this, DSL.name("sms_service_accounts_service_name_not_blank"), "((btrim((service_name)::text) <> ''::text))", true),
             Internal.createCheck(this, DSL.name("sms_service_accounts_service_type_check"), "(((service_type)::text = ANY ((ARRAY['campaign'::character varying, 'conversation'::character varying, 'support'::character varying, 'marketing'::character varying, 'transactional'::character varying])::text[])))", true),
             Internal.createCheck(this, DSL.name("sms_service_accounts_settings_object"), "((jsonb_typeof(settings) = 'object'::text))", true)

@@ -212,6 +212,26 @@ public class SmsServiceAccountsRecord extends UpdatableRecordImpl<SmsServiceAcco
         return (Instant) get(12);
     }
 
+    /**
+     * Setter for
+     * <code>smskit.sms_service_accounts.fallback_sender_account_id</code>. The
+     * account to send through while this service's account fails (circuit
+     * open).
+     */
+    public void setFallbackSenderAccountId(UUID value) {
+        set(13, value);
+    }
+
+    /**
+     * Getter for
+     * <code>smskit.sms_service_accounts.fallback_sender_account_id</code>. The
+     * account to send through while this service's account fails (circuit
+     * open).
+     */
+    public UUID getFallbackSenderAccountId() {
+        return (UUID) get(13);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -235,7 +255,7 @@ public class SmsServiceAccountsRecord extends UpdatableRecordImpl<SmsServiceAcco
     /**
      * Create a detached, initialised SmsServiceAccountsRecord
      */
-    public SmsServiceAccountsRecord(String tenantId, UUID id, UUID senderAccountId, String serviceName, String serviceType, String providerServiceSid, JSONB settings, Boolean isActive, Long linkedCampaignId, Long linkedProjectId, String description, Instant createdAt, Instant updatedAt) {
+    public SmsServiceAccountsRecord(String tenantId, UUID id, UUID senderAccountId, String serviceName, String serviceType, String providerServiceSid, JSONB settings, Boolean isActive, Long linkedCampaignId, Long linkedProjectId, String description, Instant createdAt, Instant updatedAt, UUID fallbackSenderAccountId) {
         super(SmsServiceAccounts.SMS_SERVICE_ACCOUNTS);
 
         setTenantId(tenantId);
@@ -251,6 +271,7 @@ public class SmsServiceAccountsRecord extends UpdatableRecordImpl<SmsServiceAcco
         setDescription(description);
         setCreatedAt(createdAt);
         setUpdatedAt(updatedAt);
+        setFallbackSenderAccountId(fallbackSenderAccountId);
         resetChangedOnNotNull();
     }
 }
