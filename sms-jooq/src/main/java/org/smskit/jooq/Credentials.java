@@ -60,10 +60,7 @@ final class Credentials {
    * {@code enc:v1:} tokens (base64 and key ids), so neither needs escaping; PostgreSQL validates the result.
    */
   static String withStrings(String json, Map<String, String> members) {
-    String trimmed = json.strip();
-    if (!trimmed.startsWith("{") || !trimmed.endsWith("}")) {
-      throw new InvalidInputException("settings", "must be a JSON object");
-    }
+    String trimmed = JsonObjects.require("settings", json).strip();
     if (members.isEmpty()) {
       return trimmed;
     }

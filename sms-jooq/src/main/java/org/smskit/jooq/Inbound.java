@@ -3,8 +3,10 @@ package org.smskit.jooq;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.smskit.core.Nullable;
 import org.smskit.core.model.Attachment;
 import org.smskit.core.model.Contact;
@@ -112,9 +114,8 @@ final class Inbound {
         svc == null ? null : svc.id(), event.from());
 
     if (event.from() instanceof PhoneNumber from) {
-      Contact contact = r.contacts().findByPhone(from)
-          .orElseGet(() -> r.contacts().insert(Outbound.newContact(core.phones(), null, from)));
-      r.contacts().update(contact.withLastContactedAt(now));
+      Contact contact = r.contacts().findOrInsert(Outbound.newContact(core.phones(), null, from));
+      r.contacts().recordContact(contact.id(), now, null);
     }
 
     Conversation before = r.conversations().ensureLocked(conversationId, now);
@@ -144,8 +145,9 @@ final class Inbound {
         .build());
     List<Attachment> attachments = new ArrayList<>();
     for (InboundMedia media : event.media()) {
+      String mimeType = storableMimeType(media.contentType());
       attachments.add(r.attachments().insert(new Attachment(Ids.newId(), messageId, media.url(), null,
-          Outbound.fileType(media.contentType()), null, media.contentType(), media.providerMediaId(), now)));
+          Outbound.fileType(mimeType), null, mimeType, media.providerMediaId(), now)));
     }
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, event.provider(),
         event.providerMessageId(), MessageStatus.RECEIVED, "received", event.receivedAt(), null, null, null));
@@ -154,6 +156,24 @@ final class Inbound {
     UUID reply = keywords(service, tx, event, message, svc, ourNumber.orElse(null));
     log.debug("smskit stored inbound message {} from {}", messageId, event.from().masked());
     return new Handled(new WebhookOutcome(event, Result.STORED, messageId), reply);
+  }
+
+  private static final Pattern MIME_TYPE =
+      Pattern.compile("[a-z0-9][a-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*");
+
+  /**
+   * A provider's content type as {@code sms_attachments.mime_type} accepts it: parameters dropped and lower case
+   * ({@code Image/JPEG; name=a.jpg} is {@code image/jpeg}), or null when it is not a MIME type at all. A refused
+   * webhook would lose the message, so an odd content type must not refuse it.
+   */
+  static @Nullable String storableMimeType(@Nullable String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    int parameters = contentType.indexOf(';');
+    String type = (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip()
+        .toLowerCase(Locale.ROOT);
+    return MIME_TYPE.matcher(type).matches() ? type : null;
   }
 
   /** The service an inbound message came through: named by the provider, else the account's only active one. */
@@ -194,9 +214,11 @@ final class Inbound {
       }
       case HELP -> {
         String reply = service.core().helpReply();
-        if (reply != null && ourNumber != null && ourNumber.active()) {
+        // Only when the reply can be queued: a refusal would roll back (and so lose) the inbound message.
+        if (reply != null && ourNumber != null && ourNumber.active() && tx.r().senderAccounts()
+            .find(ourNumber.accountId()).filter(SenderAccount::active).isPresent()) {
           SendRequest request = SendRequest.to(from.value()).body(reply).fromNumber(ourNumber.id()).build();
-          return new Outbound(service.core(), tx).queue(request).messageId();
+          return new Outbound(service.core(), tx).queueHelpReply(request, svc).messageId();
         }
       }
       default -> throw new IllegalStateException("unexpected keyword " + keyword.get());

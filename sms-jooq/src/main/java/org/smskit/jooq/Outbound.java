@@ -65,6 +65,20 @@ final class Outbound {
   record Sender(SenderPhoneNumber number, SenderAccount account, @Nullable ServiceAccount service) {}
 
   SendReceipt queue(SendRequest request) {
+    return queue(request, false, null);
+  }
+
+  /**
+   * Queues the reply to a HELP keyword, from the number that received it and in the name of {@code service} (the
+   * one the request came through, if any) so that it joins the request's conversation. It goes out even to a
+   * recipient who opted out: CTIA requires an answer to HELP whatever the opt-in status, and refusing it here
+   * would also refuse (and so lose) the inbound message whose transaction queues it.
+   */
+  SendReceipt queueHelpReply(SendRequest request, @Nullable ServiceAccount service) {
+    return queue(request, true, service);
+  }
+
+  private SendReceipt queue(SendRequest request, boolean helpReply, @Nullable ServiceAccount replyService) {
     PhoneNumber to = core.phones().parse("to_number", request.to(), request.region());
     SmsText.validateOutbound(request.body(), request.media().size());
     UUID messageId = Ids.newId();
@@ -77,18 +91,19 @@ final class Outbound {
       }
     }
     Optional<Contact> contact = r.contacts().findByPhone(to);
-    Sender sender = resolveSender(request, contact.orElse(null));
+    Sender resolved = resolveSender(request, contact.orElse(null));
+    Sender sender = replyService != null && replyService.senderAccountId().equals(resolved.account().id())
+        ? new Sender(resolved.number(), resolved.account(), replyService) : resolved;
     checkCapabilities(sender, request);
-    checkOptOut(to, sender.service());
+    if (!helpReply) {
+      checkOptOut(to, sender.service());
+    }
 
     Instant now = now();
-    Contact stored = contact.orElseGet(() -> r.contacts().insert(newContact(core.phones(), null, to)));
-    Contact updated = stored.withLastContactedAt(now);
-    if (core.stickySender() && !sender.number().id().equals(stored.assignedPhoneNumberId())
-        && !assignedIsUsable(stored, sender.account())) {
-      updated = updated.withAssignedPhoneNumberId(sender.number().id());
-    }
-    r.contacts().update(updated);
+    Contact stored = contact.orElseGet(() -> r.contacts().findOrInsert(newContact(core.phones(), null, to)));
+    boolean assign = core.stickySender() && !sender.number().id().equals(stored.assignedPhoneNumberId())
+        && !assignedIsUsable(stored, sender.account());
+    r.contacts().recordContact(stored.id(), now, assign ? sender.number().id() : null);
 
     UUID serviceId = sender.service() == null ? null : sender.service().id();
     String conversationId = ConversationKeys.of(core.conversationScope(), sender.number().phoneNumber(), serviceId, to);
@@ -177,10 +192,12 @@ final class Outbound {
   }
 
   private void checkCapabilities(Sender sender, SendRequest request) {
+    // Made here, before anything is written, so that an account whose provider is not installed (or cannot be
+    // configured from the account) is refused instead of leaving a message queued that can never go out.
+    ProviderCapabilities capabilities = core.providers().provider(tx.tenant(), sender.account(), r).capabilities();
     if (request.media().isEmpty()) {
       return;
     }
-    ProviderCapabilities capabilities = core.providers().provider(tx.tenant(), sender.account(), r).capabilities();
     if (!capabilities.mms()) {
       throw new InvalidInputException("media", sender.account().provider() + " cannot send media (MMS)");
     }

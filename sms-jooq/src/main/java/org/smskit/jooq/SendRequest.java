@@ -36,7 +36,7 @@ public record SendRequest(
   public SendRequest {
     Require.nonNull(to, "to_number");
     media = List.copyOf(Require.nonNull(media, "media"));
-    Require.nonNull(metadataJson, "metadata");
+    JsonObjects.require("metadata", Require.nonNull(metadataJson, "metadata"));
     int senders = (senderNumberId == null ? 0 : 1) + (serviceAccountId == null ? 0 : 1)
         + (senderAccountId == null ? 0 : 1);
     if (senders == 0) {

@@ -46,6 +46,7 @@ import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.spi.WebhookEvent;
 import org.smskit.core.spi.WebhookRequest;
+import org.smskit.core.text.SmsText;
 import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
 import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.repository.SmsDatabase;
@@ -240,6 +241,7 @@ public final class SmsService implements AutoCloseable {
 
   /** Writes every field of {@code service} over the stored one. */
   public ServiceAccount updateService(ServiceAccount service) {
+    JsonObjects.require("settings", Require.nonNull(service, "service").settingsJson());
     return write(tx -> tx.r().serviceAccounts().update(service));
   }
 
@@ -488,15 +490,17 @@ public final class SmsService implements AutoCloseable {
    */
   public Message markRead(UUID messageId) {
     return write(tx -> {
-      Message message = tx.r().messages().lock(messageId)
+      Message found = tx.r().messages().find(messageId)
           .orElseThrow(() -> new NotFoundException("message", messageId));
-      if (message.direction() != org.smskit.core.model.Direction.INBOUND) {
+      if (found.direction() != org.smskit.core.model.Direction.INBOUND) {
         throw new InvalidInputException("message_id", "only inbound messages are marked read by the host");
       }
+      // The conversation first, then the message: the order markConversationRead takes, so they never deadlock.
+      tx.r().conversations().lock(found.conversationId());
+      Message message = tx.r().messages().lock(messageId).orElseThrow();
       if (message.readAt() != null) {
         return message;
       }
-      tx.r().conversations().lock(message.conversationId());
       Message read = tx.r().messages().update(message.toBuilder().readAt(now())
           .status(org.smskit.core.status.MessageStatus.READ).build());
       tx.r().conversations().markRead(message.conversationId(), 1);
@@ -763,8 +767,19 @@ public final class SmsService implements AutoCloseable {
     /** Whether the number a contact was first sent from becomes its assigned number (default true). */
     public Builder stickySender(boolean value) { stickySender = value; return this; }
 
-    /** The reply to HELP/INFO keywords (default: none, no reply). */
-    public Builder helpReply(String value) { helpReply = value; return this; }
+    /**
+     * The reply to HELP/INFO keywords (default: none, no reply). It is sent even to recipients who opted out, as
+     * CTIA requires.
+     *
+     * @throws org.smskit.core.text.InvalidMessageBodyException when the text could not be sent
+     */
+    public Builder helpReply(String value) {
+      if (value != null) {
+        SmsText.validateOutbound(value, 0);
+      }
+      helpReply = value;
+      return this;
+    }
 
     /** The scope of an opt-out made by a STOP keyword (default {@link OptOutScope#ALL}). */
     public Builder keywordOptOutScope(OptOutScope value) {

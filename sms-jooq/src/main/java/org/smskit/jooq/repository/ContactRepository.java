@@ -11,6 +11,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.smskit.core.Nullable;
 import org.smskit.core.model.Contact;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.jooq.generated.tables.records.SmsContactsRecord;
@@ -27,6 +28,45 @@ public final class ContactRepository extends TableRepository<SmsContactsRecord, 
     return dsl.selectFrom(SMS_CONTACTS)
         .where(owned(), SMS_CONTACTS.PHONE.eq(phone.value()))
         .fetchOptional(this::toDomain);
+  }
+
+  /**
+   * The contact with {@code contact}'s number, stored from {@code contact} when there is none yet. Safe when
+   * several transactions meet the same new number at once: the later ones wait for the first and get its row
+   * instead of failing on the unique number.
+   */
+  public Contact findOrInsert(Contact contact) {
+    Optional<Contact> existing = findByPhone(contact.phone());
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    SmsContactsRecord record = dsl.newRecord(SMS_CONTACTS);
+    fill(record, contact);
+    record.setTenantId(tenant);
+    if (contact.createdAt() == null) {
+      record.changed(SMS_CONTACTS.CREATED_AT, false);
+    }
+    if (contact.updatedAt() == null) {
+      record.changed(SMS_CONTACTS.UPDATED_AT, false);
+    }
+    return dsl.insertInto(SMS_CONTACTS).set(record)
+        .onConflict(SMS_CONTACTS.TENANT_ID, SMS_CONTACTS.PHONE).doNothing()
+        .returning()
+        .fetchOptional(this::toDomain)
+        .orElseGet(() -> findByPhone(contact.phone()).orElseThrow());
+  }
+
+  /**
+   * Records that a message to or from the contact happened at {@code at}, and assigns it {@code assignNumberId}
+   * when not null. Writes only those columns, so that a concurrent edit of the contact by the host is kept.
+   */
+  public void recordContact(UUID contactId, Instant at, @Nullable UUID assignNumberId) {
+    var update = dsl.update(SMS_CONTACTS)
+        .set(SMS_CONTACTS.LAST_CONTACTED_AT, DSL.greatest(SMS_CONTACTS.LAST_CONTACTED_AT, DSL.val(at)));
+    if (assignNumberId != null) {
+      update = update.set(SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID, assignNumberId);
+    }
+    update.where(owned(), SMS_CONTACTS.ID.eq(contactId)).execute();
   }
 
   /** Contacts with a CRM id, oldest first. */
