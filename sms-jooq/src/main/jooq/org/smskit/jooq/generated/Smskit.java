@@ -57,8 +57,8 @@ public class Smskit extends SchemaImpl {
     public final SmsContacts SMS_CONTACTS = SmsContacts.SMS_CONTACTS;
 
     /**
-     * Parts of concatenated inbound messages waiting for the rest; deleted once
-     * complete or expired.
+     * Parts of concatenated inbound messages waiting for the rest; kept briefly
+     * after completion, deleted when expired.
      */
     public final SmsInboundFragments SMS_INBOUND_FRAGMENTS = SmsInboundFragments.SMS_INBOUND_FRAGMENTS;
 

@@ -44,8 +44,8 @@ public class Tables {
     public static final SmsContacts SMS_CONTACTS = SmsContacts.SMS_CONTACTS;
 
     /**
-     * Parts of concatenated inbound messages waiting for the rest; deleted once
-     * complete or expired.
+     * Parts of concatenated inbound messages waiting for the rest; kept briefly
+     * after completion, deleted when expired.
      */
     public static final SmsInboundFragments SMS_INBOUND_FRAGMENTS = SmsInboundFragments.SMS_INBOUND_FRAGMENTS;
 

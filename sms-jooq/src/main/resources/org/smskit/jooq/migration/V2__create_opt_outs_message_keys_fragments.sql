@@ -62,9 +62,12 @@ CREATE TABLE sms_inbound_fragments (
   payload     text             NOT NULL,
   received_at timestamptz      NOT NULL DEFAULT now(),
   expires_at  timestamptz      NOT NULL,
+  -- Set when the set completed: its rows stay a little while (payload emptied) so that a part the provider
+  -- delivers again late is recognised as already used instead of starting a new, never-complete set.
+  completed_at timestamptz,
   CONSTRAINT sms_inbound_fragments_pkey PRIMARY KEY (tenant_id, provider, reference, part),
   CONSTRAINT sms_inbound_fragments_part_range CHECK (part BETWEEN 1 AND total),
   CONSTRAINT sms_inbound_fragments_total_range CHECK (total BETWEEN 1 AND 255)
 );
-COMMENT ON TABLE sms_inbound_fragments IS 'Parts of concatenated inbound messages waiting for the rest; deleted once complete or expired.';
+COMMENT ON TABLE sms_inbound_fragments IS 'Parts of concatenated inbound messages waiting for the rest; kept briefly after completion, deleted when expired.';
 CREATE INDEX idx_sms_inbound_fragments_expires ON sms_inbound_fragments (tenant_id, expires_at);

@@ -35,8 +35,8 @@ import org.smskit.jooq.generated.tables.records.SmsInboundFragmentsRecord;
 
 
 /**
- * Parts of concatenated inbound messages waiting for the rest; deleted once
- * complete or expired.
+ * Parts of concatenated inbound messages waiting for the rest; kept briefly
+ * after completion, deleted when expired.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class SmsInboundFragments extends TableImpl<SmsInboundFragmentsRecord> {
@@ -96,12 +96,17 @@ public class SmsInboundFragments extends TableImpl<SmsInboundFragmentsRecord> {
      */
     public final TableField<SmsInboundFragmentsRecord, Instant> EXPIRES_AT = createField(DSL.name("expires_at"), SQLDataType.INSTANT.nullable(false), this, "");
 
+    /**
+     * The column <code>smskit.sms_inbound_fragments.completed_at</code>.
+     */
+    public final TableField<SmsInboundFragmentsRecord, Instant> COMPLETED_AT = createField(DSL.name("completed_at"), SQLDataType.INSTANT, this, "");
+
     private SmsInboundFragments(Name alias, Table<SmsInboundFragmentsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
 
     private SmsInboundFragments(Name alias, Table<SmsInboundFragmentsRecord> aliased, Field<?>[] parameters, Condition where) {
-        super(alias, null, aliased, parameters, DSL.comment("Parts of concatenated inbound messages waiting for the rest; deleted once complete or expired."), TableOptions.table(), where);
+        super(alias, null, aliased, parameters, DSL.comment("Parts of concatenated inbound messages waiting for the rest; kept briefly after completion, deleted when expired."), TableOptions.table(), where);
     }
 
     /**

@@ -12,8 +12,8 @@ import org.smskit.jooq.generated.tables.SmsInboundFragments;
 
 
 /**
- * Parts of concatenated inbound messages waiting for the rest; deleted once
- * complete or expired.
+ * Parts of concatenated inbound messages waiting for the rest; kept briefly
+ * after completion, deleted when expired.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class SmsInboundFragmentsRecord extends UpdatableRecordImpl<SmsInboundFragmentsRecord> {
@@ -132,6 +132,20 @@ public class SmsInboundFragmentsRecord extends UpdatableRecordImpl<SmsInboundFra
         return (Instant) get(7);
     }
 
+    /**
+     * Setter for <code>smskit.sms_inbound_fragments.completed_at</code>.
+     */
+    public void setCompletedAt(Instant value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_inbound_fragments.completed_at</code>.
+     */
+    public Instant getCompletedAt() {
+        return (Instant) get(8);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -155,7 +169,7 @@ public class SmsInboundFragmentsRecord extends UpdatableRecordImpl<SmsInboundFra
     /**
      * Create a detached, initialised SmsInboundFragmentsRecord
      */
-    public SmsInboundFragmentsRecord(String tenantId, String provider, String reference, Integer part, Integer total, String payload, Instant receivedAt, Instant expiresAt) {
+    public SmsInboundFragmentsRecord(String tenantId, String provider, String reference, Integer part, Integer total, String payload, Instant receivedAt, Instant expiresAt, Instant completedAt) {
         super(SmsInboundFragments.SMS_INBOUND_FRAGMENTS);
 
         setTenantId(tenantId);
@@ -166,6 +180,7 @@ public class SmsInboundFragmentsRecord extends UpdatableRecordImpl<SmsInboundFra
         setPayload(payload);
         setReceivedAt(receivedAt);
         setExpiresAt(expiresAt);
+        setCompletedAt(completedAt);
         resetChangedOnNotNull();
     }
 }
