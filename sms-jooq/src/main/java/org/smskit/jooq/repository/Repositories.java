@@ -58,6 +58,10 @@ public final class Repositories {
     return new OptOutRepository(dsl, tenant);
   }
 
+  public OutboxRepository outbox() {
+    return new OutboxRepository(dsl, tenant);
+  }
+
   public MessageKeyRepository messageKeys() {
     return new MessageKeyRepository(dsl, tenant);
   }

@@ -60,6 +60,19 @@ public final class SmsDatabase {
     }
   }
 
+  /**
+   * Runs {@code work} in one transaction that is not confined to a tenant: for the dispatcher's claims and for
+   * operations tooling. Queries through it must name the tenant wherever they touch a tenant's rows.
+   */
+  public <T> T inTransactionAcrossTenants(java.util.function.Function<DSLContext, T> work) {
+    requireNonNull(work, "work");
+    try {
+      return dsl.transactionResult(trx -> work.apply(trx.dsl()));
+    } catch (DataAccessException e) {
+      throw DbErrors.translate(e);
+    }
+  }
+
   public SchemaConfig config() {
     return config;
   }

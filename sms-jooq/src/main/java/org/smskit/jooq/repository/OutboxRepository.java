@@ -1,0 +1,162 @@
+package org.smskit.jooq.repository;
+
+import static org.smskit.jooq.generated.Tables.SMS_CIRCUIT_BREAKERS;
+import static org.smskit.jooq.generated.Tables.SMS_OUTBOX;
+import static org.smskit.jooq.generated.Tables.SMS_RATE_BUCKETS;
+import static org.smskit.jooq.generated.Tables.SMS_SEND_ATTEMPTS;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.smskit.core.Nullable;
+
+/**
+ * The outbox of one tenant ({@code sms_outbox}): a row per message waiting to be sent, its attempts, and the
+ * provider-health and rate rows dispatch keeps. Claims across tenants are in {@link DispatchQueue}.
+ */
+public final class OutboxRepository {
+  /** A message's place in the outbox. */
+  public record Entry(UUID messageId, int priority, Instant dueAt, int attempts, @Nullable String leaseOwner,
+      @Nullable Instant leaseUntil, @Nullable String lastError) {}
+
+  private final DSLContext dsl;
+  private final String tenant;
+
+  OutboxRepository(DSLContext dsl, String tenant) {
+    this.dsl = dsl;
+    this.tenant = tenant;
+  }
+
+  /** Puts a message in the outbox, due at {@code dueAt}. */
+  public void enqueue(UUID messageId, int priority, Instant dueAt) {
+    dsl.insertInto(SMS_OUTBOX)
+        .set(SMS_OUTBOX.TENANT_ID, tenant)
+        .set(SMS_OUTBOX.MESSAGE_ID, messageId)
+        .set(SMS_OUTBOX.PRIORITY, (short) priority)
+        .set(SMS_OUTBOX.DUE_AT, dueAt)
+        .execute();
+  }
+
+  /** Reads and locks a message's outbox row; empty when it is not in the outbox. */
+  public Optional<Entry> lock(UUID messageId) {
+    return dsl.selectFrom(SMS_OUTBOX)
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
+        .forUpdate()
+        .fetchOptional(r -> new Entry(r.getMessageId(), r.getPriority(), r.getDueAt(), r.getAttempts(),
+            r.getLeaseOwner(), r.getLeaseUntil(), r.getLastError()));
+  }
+
+  /** Leases the row to {@code worker} until {@code until} and counts one more attempt. */
+  public void lease(UUID messageId, String worker, Instant until) {
+    dsl.update(SMS_OUTBOX)
+        .set(SMS_OUTBOX.LEASE_OWNER, worker)
+        .set(SMS_OUTBOX.LEASE_UNTIL, until)
+        .set(SMS_OUTBOX.DUE_AT, until)
+        .set(SMS_OUTBOX.ATTEMPTS, SMS_OUTBOX.ATTEMPTS.plus(1))
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
+        .execute();
+  }
+
+  /** Gives the row back, due again at {@code dueAt} (a retry, or a wait for a rate limit). */
+  public void release(UUID messageId, Instant dueAt, @Nullable String lastError) {
+    dsl.update(SMS_OUTBOX)
+        .set(SMS_OUTBOX.LEASE_OWNER, (String) null)
+        .set(SMS_OUTBOX.LEASE_UNTIL, (Instant) null)
+        .set(SMS_OUTBOX.DUE_AT, dueAt)
+        .set(SMS_OUTBOX.LAST_ERROR, lastError)
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
+        .execute();
+  }
+
+  /** Takes the message out of the outbox (sent, failed for good, or held for reconciliation). */
+  public boolean remove(UUID messageId) {
+    return dsl.deleteFrom(SMS_OUTBOX)
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
+        .execute() == 1;
+  }
+
+  /** Records the start of attempt {@code attempt}. */
+  public void startAttempt(UUID messageId, int attempt, @Nullable UUID accountId, String worker, Instant at) {
+    dsl.insertInto(SMS_SEND_ATTEMPTS)
+        .set(SMS_SEND_ATTEMPTS.TENANT_ID, tenant)
+        .set(SMS_SEND_ATTEMPTS.MESSAGE_ID, messageId)
+        .set(SMS_SEND_ATTEMPTS.ATTEMPT, attempt)
+        .set(SMS_SEND_ATTEMPTS.SENDER_ACCOUNT_ID, accountId)
+        .set(SMS_SEND_ATTEMPTS.WORKER, worker)
+        .set(SMS_SEND_ATTEMPTS.STARTED_AT, at)
+        .onConflictDoNothing()
+        .execute();
+  }
+
+  /** Records how attempt {@code attempt} ended. */
+  public void finishAttempt(UUID messageId, int attempt, String outcome, @Nullable String errorCode, Instant at) {
+    dsl.update(SMS_SEND_ATTEMPTS)
+        .set(SMS_SEND_ATTEMPTS.OUTCOME, outcome)
+        .set(SMS_SEND_ATTEMPTS.ERROR_CODE, errorCode)
+        .set(SMS_SEND_ATTEMPTS.FINISHED_AT, DSL.greatest(SMS_SEND_ATTEMPTS.STARTED_AT, DSL.val(at)))
+        .where(SMS_SEND_ATTEMPTS.TENANT_ID.eq(tenant), SMS_SEND_ATTEMPTS.MESSAGE_ID.eq(messageId),
+            SMS_SEND_ATTEMPTS.ATTEMPT.eq(attempt))
+        .execute();
+  }
+
+  /** The number of attempts recorded for a message. */
+  public int attempts(UUID messageId) {
+    return dsl.fetchCount(SMS_SEND_ATTEMPTS, SMS_SEND_ATTEMPTS.TENANT_ID.eq(tenant),
+        SMS_SEND_ATTEMPTS.MESSAGE_ID.eq(messageId));
+  }
+
+  /** Holds back an account (a provider asked us to slow down) until {@code until}. */
+  public void slowDownAccount(UUID accountId, Instant until) {
+    dsl.insertInto(SMS_RATE_BUCKETS)
+        .set(SMS_RATE_BUCKETS.TENANT_ID, tenant)
+        .set(SMS_RATE_BUCKETS.KIND, DispatchQueue.ACCOUNT)
+        .set(SMS_RATE_BUCKETS.TARGET_ID, accountId)
+        .set(SMS_RATE_BUCKETS.AVAILABLE_AT, until)
+        .onConflict(SMS_RATE_BUCKETS.TENANT_ID, SMS_RATE_BUCKETS.KIND, SMS_RATE_BUCKETS.TARGET_ID)
+        .doUpdate()
+        .set(SMS_RATE_BUCKETS.AVAILABLE_AT, DSL.greatest(SMS_RATE_BUCKETS.AVAILABLE_AT, DSL.val(until)))
+        .execute();
+  }
+
+  /**
+   * Counts a failure of an account's provider; opens its circuit until {@code openUntil} once
+   * {@code threshold} failures in a row were seen. Returns true when the circuit is open afterwards.
+   */
+  public boolean recordFailure(UUID accountId, int threshold, Instant now, Instant openUntil) {
+    var c = SMS_CIRCUIT_BREAKERS;
+    int failures = dsl.insertInto(c)
+        .set(c.TENANT_ID, tenant)
+        .set(c.ACCOUNT_ID, accountId)
+        .set(c.CONSECUTIVE_FAILURES, 1)
+        .set(c.UPDATED_AT, now)
+        .onConflict(c.TENANT_ID, c.ACCOUNT_ID)
+        .doUpdate()
+        .set(c.CONSECUTIVE_FAILURES, c.CONSECUTIVE_FAILURES.plus(1))
+        .set(c.UPDATED_AT, now)
+        .returning(c.CONSECUTIVE_FAILURES)
+        .fetchSingle(c.CONSECUTIVE_FAILURES);
+    if (failures >= threshold) {
+      dsl.update(c).set(c.OPEN_UNTIL, openUntil)
+          .where(c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId), c.OPEN_UNTIL.isNull().or(c.OPEN_UNTIL.lt(now)))
+          .execute();
+      return true;
+    }
+    return false;
+  }
+
+  /** A success closes the account's circuit. */
+  public void recordSuccess(UUID accountId, Instant now) {
+    var c = SMS_CIRCUIT_BREAKERS;
+    dsl.update(c).set(c.CONSECUTIVE_FAILURES, 0).set(c.OPEN_UNTIL, (Instant) null).set(c.UPDATED_AT, now)
+        .where(c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId), c.CONSECUTIVE_FAILURES.gt(0).or(c.OPEN_UNTIL.isNotNull()))
+        .execute();
+  }
+
+  /** True while the account's circuit is open at {@code now}. */
+  public boolean circuitOpen(UUID accountId, Instant now) {
+    var c = SMS_CIRCUIT_BREAKERS;
+    return dsl.fetchExists(c, c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId), c.OPEN_UNTIL.gt(now));
+  }
+}
