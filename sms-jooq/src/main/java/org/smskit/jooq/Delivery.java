@@ -232,8 +232,8 @@ final class Delivery {
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, provider, null, next,
         e.kind().name().toLowerCase(Locale.ROOT), now, code, e.getMessage(), null));
     if (next == MessageStatus.FAILED) {
-      tx.events().add(new SmsEvent.MessageStatusChanged(tx.tenant(), stored, message.status()));
       tx.events().add(new SmsEvent.SendFailed(tx.tenant(), stored, code, e.getMessage()));
+      tx.events().add(new SmsEvent.MessageStatusChanged(tx.tenant(), stored, message.status()));
     }
     if (e.kind() == ProviderException.Kind.RECIPIENT_OPTED_OUT && stored.to() instanceof PhoneNumber to) {
       UUID serviceId = stored.serviceAccountId();

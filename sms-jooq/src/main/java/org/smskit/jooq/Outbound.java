@@ -111,6 +111,8 @@ final class Outbound {
     r.conversations().recordMessage(conversationId, false, now);
 
     TextInfo text = request.body() == null || request.body().isEmpty() ? null : SmsText.analyze(request.body());
+    Instant due = dueAt(request, sender.service(), stored, now);
+    MessageStatus status = due.isAfter(now) ? MessageStatus.SCHEDULED : MessageStatus.QUEUED;
     Message message = r.messages().insert(Message.builder()
         .id(messageId)
         .direction(Direction.OUTBOUND)
@@ -118,7 +120,7 @@ final class Outbound {
         .to(to)
         .body(request.body())
         .mediaCount(request.media().size())
-        .status(MessageStatus.QUEUED)
+        .status(status)
         .provider(sender.account().provider())
         .conversationId(conversationId)
         .userId(request.userId())
@@ -134,10 +136,52 @@ final class Outbound {
       r.attachments().insert(new Attachment(Ids.newId(), messageId, item.url().toString(), item.fileName(),
           fileType(item.mimeType()), item.fileSize(), item.mimeType(), null, now));
     }
-    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, null, null, MessageStatus.QUEUED,
+    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, null, null, status,
         null, now, null, null, null));
-    log.debug("smskit queued message {} to {}", messageId, to.masked());
+    r.outbox().enqueue(messageId, helpReply ? 0 : priority(sender.service()), due);
+    log.debug("smskit queued message {} to {} (due {})", messageId, to.masked(), due);
     return new SendReceipt(message.id(), message.status(), false, null);
+  }
+
+  /**
+   * Conversation replies and transactional traffic (0) go ahead of messages sent without a service (1), which go
+   * ahead of marketing and campaign traffic (2).
+   */
+  static int priority(@Nullable ServiceAccount service) {
+    if (service == null) {
+      return 1;
+    }
+    return switch (service.serviceType()) {
+      case TRANSACTIONAL, CONVERSATION, SUPPORT -> 0;
+      case MARKETING, CAMPAIGN -> 2;
+    };
+  }
+
+  /** When the message may go: its send-at time, and for marketing and campaigns the end of quiet hours. */
+  private Instant dueAt(SendRequest request, @Nullable ServiceAccount service, Contact contact, Instant now) {
+    Instant due = request.sendAt() != null && request.sendAt().isAfter(now) ? request.sendAt() : now;
+    QuietHours quiet = core.quietHours();
+    boolean promotional = service != null
+        && (service.serviceType() == ServiceType.MARKETING || service.serviceType() == ServiceType.CAMPAIGN);
+    if (quiet != null && promotional) {
+      java.time.ZoneId zone = zoneOf(contact);
+      if (zone != null) {
+        due = quiet.nextAllowed(due, zone);
+      }
+    }
+    return due;
+  }
+
+  private @Nullable java.time.ZoneId zoneOf(Contact contact) {
+    try {
+      if (contact.timezone() != null) {
+        return java.time.ZoneId.of(contact.timezone());
+      }
+      List<String> zones = core.phones().details(contact.phone()).timeZones();
+      return zones.size() == 1 ? java.time.ZoneId.of(zones.get(0)) : null;
+    } catch (RuntimeException e) {
+      return null; // an unknown zone: quiet hours cannot be applied, the message is not held back
+    }
   }
 
   private boolean assignedIsUsable(Contact contact, SenderAccount account) {
@@ -254,117 +298,6 @@ final class Outbound {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-
-  /** What the first transaction of a dispatch prepared: the provider call to make, or why none is made. */
-  private record Prepared(@Nullable SendReceipt done, @Nullable SmsProvider provider,
-      @Nullable OutboundMessage outbound) {}
-
-  static SendReceipt dispatch(SmsService service, UUID messageId) {
-    TenantId tenant = service.tenant();
-    Prepared prepared = service.write(tx -> {
-      Repositories r = tx.r();
-      Message message = r.messages().lock(messageId).orElseThrow(() -> new NotFoundException("message", messageId));
-      if (message.status() != MessageStatus.QUEUED) {
-        return new Prepared(new SendReceipt(message.id(), message.status(), false, message.providerErrorCode()),
-            null, null);
-      }
-      SenderAccount account = accountOf(r, message);
-      SmsProvider provider = service.core().providers().provider(tenant, account, r);
-      ServiceAccount svc = message.serviceAccountId() == null ? null : r.serviceAccounts().get(message.serviceAccountId());
-      List<URI> media = r.attachments().listByMessage(messageId).stream().map(a -> URI.create(a.fileUrl())).toList();
-      Instant now = service.now();
-      r.messages().update(message.toBuilder().status(MessageStatus.SENDING).build());
-      r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, account.provider(), null,
-          MessageStatus.SENDING, null, now, null, null, null));
-      OutboundMessage outbound = new OutboundMessage(messageId, message.to(), message.from(),
-          svc == null ? null : svc.providerServiceSid(), message.body(), media,
-          service.webhookUrl(account.id()).orElse(null), Map.of());
-      return new Prepared(null, provider, outbound);
-    });
-    if (prepared.done() != null) {
-      return prepared.done();
-    }
-    SendResult result;
-    try {
-      result = prepared.provider().send(prepared.outbound());
-    } catch (ProviderException e) {
-      log.info("smskit send of {} failed: {} ({})", messageId, e.kind(), e.providerCode().orElse("-"));
-      return service.write(tx -> recordFailure(service, tx, messageId, prepared.provider().name(), e));
-    } catch (RuntimeException e) {
-      // A provider bug is not a reason to lose track of the message: hold it for reconciliation.
-      ProviderException unknown = new ProviderException(prepared.provider().name(),
-          ProviderException.Kind.OUTCOME_UNKNOWN, null, 0, null, e.toString(), e);
-      return service.write(tx -> recordFailure(service, tx, messageId, prepared.provider().name(), unknown));
-    }
-    return service.write(tx -> recordSuccess(service, tx, messageId, prepared.provider().name(), result));
-  }
-
-  private static SenderAccount accountOf(Repositories r, Message message) {
-    if (message.senderPhoneNumberId() != null) {
-      return r.senderAccounts().get(r.phoneNumbers().get(message.senderPhoneNumberId()).accountId());
-    }
-    if (message.serviceAccountId() != null) {
-      return r.senderAccounts().get(r.serviceAccounts().get(message.serviceAccountId()).senderAccountId());
-    }
-    throw new InvalidInputException("sender_phone_number_id", "the message names no sender");
-  }
-
-  private static SendReceipt recordSuccess(SmsService service, Tx tx, UUID messageId, String provider,
-      SendResult result) {
-    Repositories r = tx.r();
-    Message message = r.messages().lock(messageId).orElseThrow();
-    Instant now = service.now();
-    Message withSid = message.toBuilder()
-        .provider(provider)
-        .providerMessageSid(result.providerMessageId())
-        .providerPayload(result.rawResponse())
-        .providerErrorCode(null)
-        .segmentCount(result.segments() != null ? result.segments() : message.segmentCount())
-        .build();
-    Message applied = Inbound.applyStatus(service, tx, withSid, result.status(), result.status().dbValue(), null,
-        now, result.rawResponse(), provider, result.providerMessageId()).message();
-    // Reports that arrived before we knew the provider's id now find their message.
-    for (var event : r.statusEvents().listUnmatched(provider, result.providerMessageId())) {
-      r.statusEvents().delete(event.id());
-      applied = Inbound.applyStatus(service, tx, applied, event.status(), event.providerStatus(),
-          event.providerErrorCode(), event.occurredAt(), event.rawPayload(), provider, result.providerMessageId())
-          .message();
-    }
-    return new SendReceipt(applied.id(), applied.status(), false, applied.providerErrorCode());
-  }
-
-  private static SendReceipt recordFailure(SmsService service, Tx tx, UUID messageId, String provider,
-      ProviderException e) {
-    Repositories r = tx.r();
-    Message message = r.messages().lock(messageId).orElseThrow();
-    Instant now = service.now();
-    String code = e.providerCode().orElse(e.kind().name().toLowerCase(Locale.ROOT));
-    MessageStatus next;
-    switch (e.kind()) {
-      case RETRYABLE, RATE_LIMITED -> next = StatusMachine.requeue(message.status()) == StatusOutcome.APPLY
-          ? MessageStatus.QUEUED : message.status();
-      case OUTCOME_UNKNOWN -> next = message.status();
-      default -> next = MessageStatus.FAILED;
-    }
-    Message.Builder changed = message.toBuilder().status(next).providerErrorCode(code).provider(provider);
-    if (next == MessageStatus.FAILED) {
-      changed.failedAt(message.failedAt() == null ? now : message.failedAt());
-    }
-    Message stored = r.messages().update(changed.build());
-    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, provider, null, next, e.kind().name()
-        .toLowerCase(Locale.ROOT), now, code, e.getMessage(), null));
-    if (next == MessageStatus.FAILED) {
-      tx.events().add(new SmsEvent.SendFailed(tx.tenant(), stored, code, e.getMessage()));
-      tx.events().add(new SmsEvent.MessageStatusChanged(tx.tenant(), stored, message.status()));
-    }
-    if (e.kind() == ProviderException.Kind.RECIPIENT_OPTED_OUT && stored.to() instanceof PhoneNumber to) {
-      UUID serviceId = stored.serviceAccountId();
-      OptOut optOut = r.optOuts().optOut(OptOut.of(to, serviceId == null ? OptOutScope.ALL : OptOutScope.SERVICE,
-          serviceId, null, OptOutSource.PROVIDER, null, provider, now));
-      tx.events().add(new SmsEvent.RecipientOptedOut(tx.tenant(), optOut));
-    }
-    return new SendReceipt(stored.id(), stored.status(), false, code);
-  }
 
   static StatusTimestamps timestamps(Message m) {
     return new StatusTimestamps(m.sentAt(), m.deliveredAt(), m.failedAt(), m.readAt());

@@ -20,6 +20,7 @@ import org.smskit.core.Require;
  * @param idempotencyKey a key of the caller's; sending again with it returns the first message, even concurrently
  * @param userId the host user on whose behalf the message is sent
  * @param metadataJson a JSON object stored with the message
+ * @param sendAt when to send; null for as soon as possible (the message is {@code scheduled} until then)
  */
 public record SendRequest(
     String to,
@@ -31,7 +32,8 @@ public record SendRequest(
     @Nullable UUID senderAccountId,
     @Nullable String idempotencyKey,
     @Nullable String userId,
-    String metadataJson) {
+    String metadataJson,
+    @Nullable java.time.Instant sendAt) {
 
   public SendRequest {
     Require.nonNull(to, "to_number");
@@ -66,6 +68,7 @@ public record SendRequest(
     private String idempotencyKey;
     private String userId;
     private String metadataJson = "{}";
+    private java.time.Instant sendAt;
 
     private Builder(String to) {
       this.to = to;
@@ -80,10 +83,11 @@ public record SendRequest(
     public Builder idempotencyKey(String value) { idempotencyKey = value; return this; }
     public Builder userId(String value) { userId = value; return this; }
     public Builder metadataJson(String value) { metadataJson = value; return this; }
+    public Builder sendAt(java.time.Instant value) { sendAt = value; return this; }
 
     public SendRequest build() {
       return new SendRequest(to, region, body, media, senderNumberId, serviceAccountId, senderAccountId,
-          idempotencyKey, userId, metadataJson);
+          idempotencyKey, userId, metadataJson, sendAt);
     }
   }
 }

@@ -96,7 +96,10 @@ public final class SmsService implements AutoCloseable {
       boolean transactionalIgnoresMarketingOptOut,
       @Nullable URI webhookBaseUrl,
       Duration fragmentTtl,
-      List<SmsListener> listeners) {}
+      List<SmsListener> listeners,
+      @Nullable QuietHours quietHours,
+      DispatcherConfig dispatch,
+      java.util.Set<Dispatcher> dispatchers) {}
 
   private SmsService(Core core, TenantId tenant) {
     this.core = core;
@@ -130,9 +133,12 @@ public final class SmsService implements AutoCloseable {
     return core.db().inTransaction(tenant, work);
   }
 
-  /** Closes the provider clients this service opened. */
+  /** Stops the dispatchers it started and closes the provider clients this service opened. */
   @Override
   public void close() {
+    for (Dispatcher dispatcher : List.copyOf(core.dispatchers())) {
+      dispatcher.close();
+    }
     core.providers().close();
   }
 
@@ -305,7 +311,9 @@ public final class SmsService implements AutoCloseable {
    * @throws RecipientOptedOutException when the recipient opted out of this sender
    */
   public SendReceipt queue(SendRequest request) {
-    return write(tx -> new Outbound(core, tx).queue(request));
+    SendReceipt receipt = write(tx -> new Outbound(core, tx).queue(request));
+    core.dispatchers().forEach(Dispatcher::wake);
+    return receipt;
   }
 
   /**
@@ -316,7 +324,24 @@ public final class SmsService implements AutoCloseable {
    * risk a double send. A message that is not queued is not sent again.
    */
   public SendReceipt dispatch(UUID messageId) {
-    return Outbound.dispatch(this, messageId);
+    return Delivery.sendNow(this, messageId, core.dispatch());
+  }
+
+  /**
+   * A background dispatcher over this service's database (all tenants), not yet started. Call
+   * {@link Dispatcher#start()}; {@link #close()} stops it.
+   */
+  public Dispatcher dispatcher(DispatcherConfig config) {
+    Dispatcher dispatcher = new Dispatcher(this, Require.nonNull(config, "config"));
+    core.dispatchers().add(dispatcher);
+    return dispatcher;
+  }
+
+  /** Counts to monitor for this tenant: queued, sending, retrying, failed in the last hour, oldest queued age. */
+  public org.smskit.jooq.repository.DispatchQueue.Stats dispatchStats() {
+    Instant now = now();
+    return core.db().inTransactionAcrossTenants(dsl ->
+        org.smskit.jooq.repository.DispatchQueue.across(dsl).stats(tenant.value(), now));
   }
 
   /** {@link #queue} then {@link #dispatch}: store durably, then send now. */
@@ -739,6 +764,8 @@ public final class SmsService implements AutoCloseable {
     private boolean transactionalIgnoresMarketingOptOut;
     private URI webhookBaseUrl;
     private Duration fragmentTtl = Duration.ofHours(24);
+    private QuietHours quietHours;
+    private DispatcherConfig dispatch = DispatcherConfig.builder().build();
     private final List<SmsListener> listeners = new ArrayList<>();
 
     private Builder(DataSource dataSource, KeyProvider keys) {
@@ -809,6 +836,15 @@ public final class SmsService implements AutoCloseable {
     /** How long parts of a message delivered in pieces wait for the rest (default 24 hours). */
     public Builder fragmentTtl(Duration value) { fragmentTtl = Require.nonNull(value, "fragmentTtl"); return this; }
 
+    /**
+     * Hours, in the recipient's time zone, when marketing and campaign messages wait (default: none). Applies
+     * when the contact's zone is known (stored, or the only zone of its number).
+     */
+    public Builder quietHours(QuietHours value) { quietHours = value; return this; }
+
+    /** Retries, backoff and the unknown-outcome policy used by {@link SmsService#dispatch} (default settings). */
+    public Builder dispatch(DispatcherConfig value) { dispatch = Require.nonNull(value, "dispatch"); return this; }
+
     /** Adds a listener; listeners hear events after their transaction committed, in the order added. */
     public Builder listener(SmsListener value) { listeners.add(Require.nonNull(value, "listener")); return this; }
 
@@ -819,7 +855,7 @@ public final class SmsService implements AutoCloseable {
       Core core = new Core(dataSource, schema, SmsDatabase.create(dataSource, schema), credentials,
           new ProviderCache(installed, credentials, clock), phones, clock, conversationScope, stickySender,
           helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl, fragmentTtl,
-          List.copyOf(listeners));
+          List.copyOf(listeners), quietHours, dispatch, new java.util.concurrent.CopyOnWriteArraySet<>());
       return new SmsService(core, TenantId.DEFAULT);
     }
   }
