@@ -6,6 +6,8 @@ import org.smskit.core.phone.Address;
 
 /** The deterministic conversation ids of {@link ConversationScope}. */
 final class ConversationKeys {
+  private static final java.util.regex.Pattern UNSAFE = java.util.regex.Pattern.compile("[^A-Za-z0-9+_-]");
+
   private ConversationKeys() {}
 
   static String of(ConversationScope scope, Address ours, @Nullable UUID serviceId, Address theirs) {
@@ -16,6 +18,6 @@ final class ConversationKeys {
   }
 
   private static String token(Address address) {
-    return address.value().replaceAll("[^A-Za-z0-9+_-]", "_");
+    return UNSAFE.matcher(address.value()).replaceAll("_");
   }
 }

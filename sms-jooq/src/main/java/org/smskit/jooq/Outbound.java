@@ -160,19 +160,24 @@ final class Outbound {
   /** When the message may go: its send-at time, and for marketing and campaigns the end of quiet hours. */
   private Instant dueAt(SendRequest request, @Nullable ServiceAccount service, Contact contact, Instant now) {
     Instant due = request.sendAt() != null && request.sendAt().isAfter(now) ? request.sendAt() : now;
+    return quietAdjusted(core, service, contact, due);
+  }
+
+  /** {@code due}, or the end of the contact's quiet hours when a marketing or campaign message falls in them. */
+  static Instant quietAdjusted(SmsService.Core core, @Nullable ServiceAccount service, Contact contact, Instant due) {
     QuietHours quiet = core.quietHours();
     boolean promotional = service != null
         && (service.serviceType() == ServiceType.MARKETING || service.serviceType() == ServiceType.CAMPAIGN);
     if (quiet != null && promotional) {
-      java.time.ZoneId zone = zoneOf(contact);
+      java.time.ZoneId zone = zoneOf(core, contact);
       if (zone != null) {
-        due = quiet.nextAllowed(due, zone);
+        return quiet.nextAllowed(due, zone);
       }
     }
     return due;
   }
 
-  private @Nullable java.time.ZoneId zoneOf(Contact contact) {
+  private static @Nullable java.time.ZoneId zoneOf(SmsService.Core core, Contact contact) {
     try {
       if (contact.timezone() != null) {
         return java.time.ZoneId.of(contact.timezone());

@@ -344,6 +344,19 @@ public final class SmsService implements AutoCloseable {
         org.smskit.jooq.repository.DispatchQueue.across(dsl).stats(tenant.value(), now));
   }
 
+  /**
+   * Queues one text to many recipients through a messaging service, in one transaction with batched writes;
+   * returns one result per recipient, in order: queued, invalid number, opted out, or duplicate (listed twice,
+   * or already sent to under the same campaign key). Nothing is sent here: a {@link Dispatcher} sends them at
+   * the rates the senders allow, transactional traffic first.
+   */
+  public List<BulkResult> bulkSend(BulkSendRequest request) {
+    Require.nonNull(request, "request");
+    List<BulkResult> results = write(tx -> Bulk.send(this, tx, request));
+    core.dispatchers().forEach(Dispatcher::wake);
+    return results;
+  }
+
   /** {@link #queue} then {@link #dispatch}: store durably, then send now. */
   public SendReceipt send(SendRequest request) {
     SendReceipt queued = queue(request);

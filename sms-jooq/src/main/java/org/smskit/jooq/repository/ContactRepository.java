@@ -69,6 +69,42 @@ public final class ContactRepository extends TableRepository<SmsContactsRecord, 
     update.where(owned(), SMS_CONTACTS.ID.eq(contactId)).execute();
   }
 
+  /** The contacts of many numbers, by number (numbers without a contact are absent). */
+  public java.util.Map<String, Contact> findByPhones(java.util.Collection<PhoneNumber> phones) {
+    java.util.Map<String, Contact> out = new java.util.HashMap<>();
+    dsl.selectFrom(SMS_CONTACTS)
+        .where(owned(), SMS_CONTACTS.PHONE.in(phones.stream().map(PhoneNumber::value).toList()))
+        .fetch(this::toDomain)
+        .forEach(c -> out.put(c.phone().value(), c));
+    return out;
+  }
+
+  /** Stores the contacts whose numbers have none yet (concurrent creators of one number are harmless). */
+  public void insertMissing(java.util.Collection<Contact> contacts) {
+    var insert = dsl.insertInto(SMS_CONTACTS, SMS_CONTACTS.TENANT_ID, SMS_CONTACTS.ID, SMS_CONTACTS.NAME,
+        SMS_CONTACTS.PHONE, SMS_CONTACTS.COUNTRY_CODE, SMS_CONTACTS.AREA_CODE, SMS_CONTACTS.TIMEZONE);
+    for (Contact c : contacts) {
+      insert = insert.values(tenant, c.id(), c.name(), c.phone().value(), c.countryCode(), c.areaCode(), c.timezone());
+    }
+    if (!contacts.isEmpty()) {
+      insert.onConflictDoNothing().execute();
+    }
+  }
+
+  /**
+   * Sets {@code last_contacted_at} of many contacts, and assigns {@code stickyNumber} to those that have no
+   * assigned number yet (when it is not null).
+   */
+  public void recordContacts(java.util.Collection<UUID> ids, Instant at, @org.smskit.core.Nullable UUID stickyNumber) {
+    dsl.update(SMS_CONTACTS)
+        .set(SMS_CONTACTS.LAST_CONTACTED_AT, DSL.greatest(DSL.coalesce(SMS_CONTACTS.LAST_CONTACTED_AT, DSL.val(at)),
+            DSL.val(at)))
+        .set(SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID, stickyNumber == null ? SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID
+            : DSL.coalesce(SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID, DSL.val(stickyNumber)))
+        .where(owned(), SMS_CONTACTS.ID.in(ids))
+        .execute();
+  }
+
   /** Contacts with a CRM id, oldest first. */
   public List<Contact> findByCrmId(String crmId) {
     return dsl.selectFrom(SMS_CONTACTS)

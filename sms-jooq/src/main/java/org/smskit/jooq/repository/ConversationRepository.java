@@ -72,6 +72,32 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
     return lock(conversationId).orElseThrow();
   }
 
+  /**
+   * Creates the conversations that do not exist yet (started at {@code at}) and counts one more outbound message
+   * in each of {@code conversationIds} (each listed once): the bulk form of {@link #ensureLocked} and
+   * {@link #recordMessage}.
+   */
+  public void recordOutboundAll(java.util.Collection<String> conversationIds, Instant at) {
+    var mc = SMS_META_CONVERSATION;
+    var insert = dsl.insertInto(mc, mc.TENANT_ID, mc.ID, mc.CONVERSATION_ID, mc.CONVERSATION_START, mc.LAST_MESSAGE_AT);
+    for (String id : conversationIds) {
+      insert = insert.values(tenant, org.smskit.core.model.Ids.newId(), id, at, at);
+    }
+    if (conversationIds.isEmpty()) {
+      return;
+    }
+    insert.onConflictDoNothing().execute();
+    // Rows are updated in key order so that concurrent bulk sends lock them in the same order.
+    var ids = dsl.select(mc.ID).from(mc).where(owned(), mc.CONVERSATION_ID.in(conversationIds))
+        .orderBy(mc.ID).forUpdate().fetch(mc.ID);
+    dsl.update(mc)
+        .set(mc.MESSAGE_COUNT, mc.MESSAGE_COUNT.plus(1))
+        .set(mc.LAST_MESSAGE_AT, DSL.greatest(mc.LAST_MESSAGE_AT, DSL.val(at)))
+        .set(mc.CONVERSATION_START, DSL.least(DSL.coalesce(mc.CONVERSATION_START, DSL.val(at)), DSL.val(at)))
+        .where(owned(), mc.ID.in(ids))
+        .execute();
+  }
+
   /** Reads and locks the conversation's row until the transaction ends. */
   public Optional<Conversation> lock(String conversationId) {
     return dsl.selectFrom(SMS_META_CONVERSATION)

@@ -47,6 +47,20 @@ public final class MessageKeyRepository {
     return inserted == 1 ? Optional.empty() : find(kind, key);
   }
 
+  /** Claims many keys at once; returns the keys this call claimed (the others were taken). */
+  public java.util.Set<String> claimAll(Kind kind, java.util.Map<String, UUID> keys) {
+    if (keys.isEmpty()) {
+      return java.util.Set.of();
+    }
+    var insert = dsl.insertInto(SMS_MESSAGE_KEYS, SMS_MESSAGE_KEYS.TENANT_ID, SMS_MESSAGE_KEYS.KIND,
+        SMS_MESSAGE_KEYS.KEY, SMS_MESSAGE_KEYS.MESSAGE_ID);
+    for (var entry : keys.entrySet()) {
+      insert = insert.values(tenant, kind.value, entry.getKey(), entry.getValue());
+    }
+    return new java.util.HashSet<>(insert.onConflictDoNothing().returning(SMS_MESSAGE_KEYS.KEY)
+        .fetch(SMS_MESSAGE_KEYS.KEY));
+  }
+
   public Optional<UUID> find(Kind kind, String key) {
     return dsl.select(SMS_MESSAGE_KEYS.MESSAGE_ID).from(SMS_MESSAGE_KEYS)
         .where(SMS_MESSAGE_KEYS.TENANT_ID.eq(tenant), SMS_MESSAGE_KEYS.KIND.eq(kind.value), SMS_MESSAGE_KEYS.KEY.eq(key))

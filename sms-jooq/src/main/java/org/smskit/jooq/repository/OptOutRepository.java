@@ -51,6 +51,14 @@ public final class OptOutRepository extends TableRepository<SmsOptOutsRecord, Op
         .fetch(this::toDomain);
   }
 
+  /** The active opt-outs of many recipients. */
+  public List<OptOut> active(java.util.Collection<PhoneNumber> phones) {
+    return dsl.selectFrom(SMS_OPT_OUTS)
+        .where(owned(), SMS_OPT_OUTS.PHONE.in(phones.stream().map(PhoneNumber::value).toList()),
+            SMS_OPT_OUTS.OPTED_IN_AT.isNull())
+        .fetch(this::toDomain);
+  }
+
   /** Ends every active opt-out of the recipient; returns the rows ended. */
   public List<OptOut> optIn(PhoneNumber phone, OptOutSource source, Instant at) {
     return dsl.update(SMS_OPT_OUTS)

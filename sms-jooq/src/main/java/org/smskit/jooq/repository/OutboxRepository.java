@@ -39,6 +39,19 @@ public final class OutboxRepository {
         .execute();
   }
 
+  /** Puts many messages in the outbox (message id to due instant), all with one priority. */
+  public void enqueueAll(java.util.Map<UUID, Instant> due, int priority) {
+    if (due.isEmpty()) {
+      return;
+    }
+    var insert = dsl.insertInto(SMS_OUTBOX, SMS_OUTBOX.TENANT_ID, SMS_OUTBOX.MESSAGE_ID, SMS_OUTBOX.PRIORITY,
+        SMS_OUTBOX.DUE_AT);
+    for (var entry : due.entrySet()) {
+      insert = insert.values(tenant, entry.getKey(), (short) priority, entry.getValue());
+    }
+    insert.execute();
+  }
+
   /** Reads and locks a message's outbox row; empty when it is not in the outbox. */
   public Optional<Entry> lock(UUID messageId) {
     return dsl.selectFrom(SMS_OUTBOX)

@@ -64,6 +64,36 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
     return toDomain(dsl.insertInto(table).set(record).returning().fetchSingle());
   }
 
+  /**
+   * Stores many new rows in JDBC batches (the database's defaults apply as in {@link #insert}); for bulk
+   * operations where the stored values are not needed back.
+   */
+  public void insertAll(java.util.Collection<D> values) {
+    Field<?>[] fields = table.fields();
+    // Multi-row INSERTs of at most 500 rows keep every statement under PostgreSQL's 65,535 bind limit.
+    List<D> all = List.copyOf(values);
+    for (int from = 0; from < all.size(); from += 500) {
+      var insert = dsl.insertInto(table, fields);
+      for (D value : all.subList(from, Math.min(all.size(), from + 500))) {
+        R record = dsl.newRecord(table);
+        fill(record, value);
+        record.set(tenantField, tenant);
+        List<Field<?>> row = new java.util.ArrayList<>(fields.length);
+        for (Field<?> field : fields) {
+          row.add(column(record, field));
+        }
+        insert = insert.values(row);
+      }
+      insert.execute();
+    }
+  }
+
+  /** A record's value of {@code field}, or the column's default when it is null and the column has one. */
+  private static <T> Field<T> column(org.jooq.Record record, Field<T> field) {
+    T value = record.get(field);
+    return value == null && field.getDataType().defaulted() ? DSL.defaultValue(field) : DSL.val(value, field);
+  }
+
   public Optional<D> find(UUID id) {
     return dsl.selectFrom(table).where(owned(), idField.eq(id)).fetchOptional().map(this::toDomain);
   }
