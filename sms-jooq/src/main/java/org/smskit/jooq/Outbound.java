@@ -107,8 +107,7 @@ final class Outbound {
 
     UUID serviceId = sender.service() == null ? null : sender.service().id();
     String conversationId = ConversationKeys.of(core.conversationScope(), sender.number().phoneNumber(), serviceId, to);
-    r.conversations().ensureLocked(conversationId, now);
-    r.conversations().recordMessage(conversationId, false, now);
+    r.conversations().recordOutbound(conversationId, now);
 
     TextInfo text = request.body() == null || request.body().isEmpty() ? null : SmsText.analyze(request.body());
     Instant due = dueAt(request, sender.service(), stored, now);

@@ -98,6 +98,27 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
         .execute();
   }
 
+  /**
+   * Counts one more outbound message at {@code at}, creating the conversation if it does not exist: one
+   * statement (an upsert that takes the row's lock), so concurrent writers never lose a count.
+   */
+  public void recordOutbound(String conversationId, Instant at) {
+    var mc = SMS_META_CONVERSATION;
+    dsl.insertInto(mc)
+        .set(mc.TENANT_ID, tenant)
+        .set(mc.ID, org.smskit.core.model.Ids.newId())
+        .set(mc.CONVERSATION_ID, conversationId)
+        .set(mc.CONVERSATION_START, at)
+        .set(mc.LAST_MESSAGE_AT, at)
+        .set(mc.MESSAGE_COUNT, 1)
+        .onConflict(mc.TENANT_ID, mc.CONVERSATION_ID)
+        .doUpdate()
+        .set(mc.MESSAGE_COUNT, mc.MESSAGE_COUNT.plus(1))
+        .set(mc.LAST_MESSAGE_AT, DSL.greatest(mc.LAST_MESSAGE_AT, DSL.val(at)))
+        .set(mc.CONVERSATION_START, DSL.least(DSL.coalesce(mc.CONVERSATION_START, DSL.val(at)), DSL.val(at)))
+        .execute();
+  }
+
   /** Reads and locks the conversation's row until the transaction ends. */
   public Optional<Conversation> lock(String conversationId) {
     return dsl.selectFrom(SMS_META_CONVERSATION)
