@@ -9,12 +9,15 @@ import javax.sql.DataSource;
 import org.smskit.core.crypto.EnvironmentKeyProvider;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.Dispatcher;
+import org.smskit.jooq.DispatcherConfig;
 import org.smskit.jooq.SendReceipt;
 import org.smskit.jooq.SendRequest;
 import org.smskit.jooq.SmsEvent;
 import org.smskit.jooq.SmsListener;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.WebhookOutcome;
+import org.smskit.jooq.repository.DispatchQueue;
 
 /** The README's code blocks, compiled; {@link ReadmeSnippetsTest} checks that the README still matches them. */
 final class ReadmeSnippets {
@@ -42,6 +45,13 @@ final class ReadmeSnippets {
     SendReceipt receipt = sms.send(SendRequest.to("(415) 555-0123").fromAccount(account).body("Your order shipped").build());
     WebhookOutcome outcome = sms.handleWebhook(account, webhookRequest); // from your HTTP endpoint, see Webhooks
     return receipt == null ? null : outcome;
+  }
+
+  static DispatchQueue.Stats dispatching(SmsService sms) {
+    Dispatcher dispatcher = sms.dispatcher(DispatcherConfig.builder().workers(2).batchSize(20).build()).start();
+    DispatchQueue.Stats stats = sms.dispatchStats(); // queued, sending, retrying, failedLastHour, oldestQueuedAge
+    dispatcher.close();
+    return stats;
   }
 
   static SmsListener listener(Orders orders, Tickets tickets) {
