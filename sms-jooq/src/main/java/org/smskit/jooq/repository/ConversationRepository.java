@@ -73,50 +73,31 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
   }
 
   /**
-   * Creates the conversations that do not exist yet (started at {@code at}) and counts one more outbound message
-   * in each of {@code conversationIds} (each listed once): the bulk form of {@link #ensureLocked} and
-   * {@link #recordMessage}.
+   * Counts one more outbound message at {@code at} in each of {@code conversationIds} (each listed once),
+   * creating those that do not exist: one upsert statement, which takes each row's lock (in key order, so that
+   * concurrent writers never deadlock), so no count is ever lost.
    */
   public void recordOutboundAll(java.util.Collection<String> conversationIds, Instant at) {
-    var mc = SMS_META_CONVERSATION;
-    var insert = dsl.insertInto(mc, mc.TENANT_ID, mc.ID, mc.CONVERSATION_ID, mc.CONVERSATION_START, mc.LAST_MESSAGE_AT);
-    for (String id : conversationIds) {
-      insert = insert.values(tenant, org.smskit.core.model.Ids.newId(), id, at, at);
-    }
     if (conversationIds.isEmpty()) {
       return;
     }
-    insert.onConflictDoNothing().execute();
-    // Rows are updated in key order so that concurrent bulk sends lock them in the same order.
-    var ids = dsl.select(mc.ID).from(mc).where(owned(), mc.CONVERSATION_ID.in(conversationIds))
-        .orderBy(mc.ID).forUpdate().fetch(mc.ID);
-    dsl.update(mc)
-        .set(mc.MESSAGE_COUNT, mc.MESSAGE_COUNT.plus(1))
-        .set(mc.LAST_MESSAGE_AT, DSL.greatest(mc.LAST_MESSAGE_AT, DSL.val(at)))
-        .set(mc.CONVERSATION_START, DSL.least(DSL.coalesce(mc.CONVERSATION_START, DSL.val(at)), DSL.val(at)))
-        .where(owned(), mc.ID.in(ids))
-        .execute();
-  }
-
-  /**
-   * Counts one more outbound message at {@code at}, creating the conversation if it does not exist: one
-   * statement (an upsert that takes the row's lock), so concurrent writers never lose a count.
-   */
-  public void recordOutbound(String conversationId, Instant at) {
     var mc = SMS_META_CONVERSATION;
-    dsl.insertInto(mc)
-        .set(mc.TENANT_ID, tenant)
-        .set(mc.ID, org.smskit.core.model.Ids.newId())
-        .set(mc.CONVERSATION_ID, conversationId)
-        .set(mc.CONVERSATION_START, at)
-        .set(mc.LAST_MESSAGE_AT, at)
-        .set(mc.MESSAGE_COUNT, 1)
-        .onConflict(mc.TENANT_ID, mc.CONVERSATION_ID)
+    var insert = dsl.insertInto(mc, mc.TENANT_ID, mc.ID, mc.CONVERSATION_ID, mc.CONVERSATION_START, mc.LAST_MESSAGE_AT,
+        mc.MESSAGE_COUNT);
+    for (String id : new java.util.TreeSet<>(conversationIds)) {
+      insert = insert.values(tenant, org.smskit.core.model.Ids.newId(), id, at, at, 1);
+    }
+    insert.onConflict(mc.TENANT_ID, mc.CONVERSATION_ID)
         .doUpdate()
         .set(mc.MESSAGE_COUNT, mc.MESSAGE_COUNT.plus(1))
         .set(mc.LAST_MESSAGE_AT, DSL.greatest(mc.LAST_MESSAGE_AT, DSL.val(at)))
         .set(mc.CONVERSATION_START, DSL.least(DSL.coalesce(mc.CONVERSATION_START, DSL.val(at)), DSL.val(at)))
         .execute();
+  }
+
+  /** {@link #recordOutboundAll} for one conversation. */
+  public void recordOutbound(String conversationId, Instant at) {
+    recordOutboundAll(java.util.List.of(conversationId), at);
   }
 
   /** Reads and locks the conversation's row until the transaction ends. */
