@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.Nullable;
+import org.smskit.core.StorageException;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
+
+  /** Tries at writing a provider's answer: 100 ms, then doubling, about 3 s in all. */
+  private static final int OUTCOME_WRITES = 6;
 
   private Delivery() {}
 
@@ -83,14 +88,42 @@ final class Delivery {
       result = prepared.provider().send(prepared.outbound());
     } catch (ProviderException e) {
       log.info("smskit send of {} failed: {} ({})", messageId, e.kind(), e.providerCode().orElse("-"));
-      return service.write(tx -> recordFailure(service, tx, lease, prepared, config, e));
+      return recordOutcome(service, messageId, tx -> recordFailure(service, tx, lease, prepared, config, e));
     } catch (RuntimeException e) {
       // A provider bug must not lose the message: its outcome is unknown.
       ProviderException unknown = new ProviderException(prepared.provider().name(),
           ProviderException.Kind.OUTCOME_UNKNOWN, null, 0, null, e.toString(), e);
-      return service.write(tx -> recordFailure(service, tx, lease, prepared, config, unknown));
+      return recordOutcome(service, messageId, tx -> recordFailure(service, tx, lease, prepared, config, unknown));
     }
-    return service.write(tx -> recordSuccess(service, tx, lease, prepared, result));
+    return recordOutcome(service, messageId, tx -> recordSuccess(service, tx, lease, prepared, result));
+  }
+
+  /**
+   * Writes what the provider answered, trying again for a few seconds while the database is unreachable (a
+   * restart, a dropped connection): given up, a known outcome would become an unknown one, held for
+   * reconciliation or, with {@link UnknownOutcome#RETRY}, sent twice. A retried write whose first commit did go
+   * through finds the attempt finished and changes nothing.
+   */
+  private static SendReceipt recordOutcome(SmsService service, UUID messageId, Function<Tx, SendReceipt> write) {
+    long pauseMillis = 100;
+    for (int tried = 1; ; tried++) {
+      try {
+        return service.write(write);
+      } catch (StorageException e) {
+        if (!e.retryable() || tried == OUTCOME_WRITES) {
+          throw e;
+        }
+        log.warn("smskit could not record the outcome of sending {} (try {} of {}): {}", messageId, tried,
+            OUTCOME_WRITES, e.toString());
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        pauseMillis *= 2;
+      }
+    }
   }
 
   private static Prepared prepare(SmsService service, Tx tx, Lease lease, DispatcherConfig config, String worker) {
@@ -168,6 +201,9 @@ final class Delivery {
     UUID messageId = lease.messageId();
     String provider = prepared.provider().name();
     Message message = r.messages().lock(messageId).orElseThrow();
+    if (r.outbox().attemptFinished(messageId, lease.attempt())) {
+      return new SendReceipt(message.id(), message.status(), false, message.providerErrorCode()); // written before
+    }
     Instant now = service.now();
     r.outbox().remove(messageId);
     r.outbox().finishAttempt(messageId, lease.attempt(), "sent", null, now);
@@ -197,11 +233,16 @@ final class Delivery {
     UUID messageId = lease.messageId();
     String provider = prepared.provider().name();
     Message message = r.messages().lock(messageId).orElseThrow();
+    if (r.outbox().attemptFinished(messageId, lease.attempt())) {
+      return new SendReceipt(message.id(), message.status(), false, message.providerErrorCode()); // written before
+    }
     Instant now = service.now();
     String code = e.providerCode().orElse(e.kind().name().toLowerCase(Locale.ROOT));
     boolean unknown = e.kind() == ProviderException.Kind.OUTCOME_UNKNOWN;
     boolean retry = e.retryable() || unknown && config.unknownOutcome() == UnknownOutcome.RETRY;
-    if (e.retryable()) {
+    if (e.retryable() || unknown) {
+      // A provider that times out is failing as surely as one that answers 5xx: it counts towards the circuit
+      // (the timed-out message itself follows the unknown-outcome policy; only later messages fail over).
       r.outbox().recordFailure(prepared.accountId(), config.circuitFailures(), now, now.plus(config.circuitOpen()));
     }
     if (e.kind() == ProviderException.Kind.RATE_LIMITED) {

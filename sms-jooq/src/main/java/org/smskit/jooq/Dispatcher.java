@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * <p>Created by {@link SmsService#dispatcher(DispatcherConfig)}. No thread runs until {@link #start()};
  * {@link #close()} stops them, letting sends in flight finish. {@link #runOnce()} does one claim on the calling
  * thread (for tests and for hosts with their own scheduler). Idle workers poll with a backoff that doubles up to
- * {@link DispatcherConfig#maxPollInterval()}, and a message queued through the same service wakes them at once.
+ * {@link DispatcherConfig#maxPollInterval()}, and a message queued through the same service wakes them at once; a
+ * message that becomes due before the next poll (a rate limit lets it go, its retry comes round) is fetched on
+ * time.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -102,14 +104,14 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Claims one batch and sends it on the calling thread; returns how many messages were handed to providers. */
   public int runOnce() {
-    return runOnce(name + "-caller");
+    return runOnce(name + "-caller").leases().size();
   }
 
-  private int runOnce(String worker) {
+  private DispatchQueue.Claim runOnce(String worker) {
     Instant now = service.now();
-    List<Lease> leases = service.core().db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
-        .claim(worker, config.batchSize(), config.lease(), now, LOWEST_PRIORITY, rates));
-    for (Lease lease : leases) {
+    DispatchQueue.Claim claim = service.core().db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
+        .claimBatch(worker, config.batchSize(), config.lease(), now, LOWEST_PRIORITY, rates));
+    for (Lease lease : claim.leases()) {
       try {
         Delivery.process(service.forTenant(TenantId.of(lease.tenant())), lease, config, worker);
       } catch (RuntimeException e) {
@@ -117,31 +119,40 @@ public final class Dispatcher implements AutoCloseable {
         log.warn("smskit dispatcher {} could not deliver {}: {}", worker, lease.messageId(), e.toString());
       }
     }
-    return leases.size();
+    return claim;
   }
 
   private void loop(String worker) {
     Duration idle = config.pollInterval();
     while (running) {
-      int sent;
+      DispatchQueue.Claim claim;
       try {
-        sent = runOnce(worker);
+        claim = runOnce(worker);
       } catch (RuntimeException e) {
         log.warn("smskit dispatcher {} claim failed (will retry): {}", worker, e.toString());
-        sent = 0;
+        claim = new DispatchQueue.Claim(List.of(), null);
       }
-      if (sent > 0) {
+      if (!claim.leases().isEmpty()) {
         idle = config.pollInterval();
         continue;
       }
+      // A message due before the next poll (a rate limit lets it go, a retry comes round) is fetched on time,
+      // rather than after a backoff that would stretch a 1/s sender to one message every 1.5 s or more.
+      // (A row already due that could not be claimed, locked by another claim say, is no reason to spin.)
+      Duration untilDue = claim.nextDue() == null ? null : Duration.between(service.now(), claim.nextDue());
+      boolean dueSoon = untilDue != null && untilDue.compareTo(Duration.ZERO) > 0 && untilDue.compareTo(idle) < 0;
+      Duration wait = dueSoon ? untilDue : idle;
       try {
-        wakeUps.tryAcquire(idle.toMillis(), TimeUnit.MILLISECONDS);
+        wakeUps.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait.toNanos() + 999_999)),
+            TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      idle = idle.multipliedBy(2).compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval()
-          : idle.multipliedBy(2);
+      if (!dueSoon) {
+        idle = idle.multipliedBy(2).compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval()
+            : idle.multipliedBy(2);
+      }
     }
   }
 

@@ -27,7 +27,8 @@ import org.smskit.core.Require;
  *     vonage 30; others unlimited)
  * @param numberRateOverrides segments per second for given sender numbers (default none)
  * @param accountRateOverrides segments per second for given sender accounts (default none)
- * @param circuitFailures consecutive retryable failures of an account that open its circuit (default 5)
+ * @param circuitFailures consecutive retryable failures or unknown outcomes (timeouts) of an account that open its
+ *     circuit (default 5)
  * @param circuitOpen how long an open circuit sends through the fallback account before trying again (60 s)
  */
 public record DispatcherConfig(

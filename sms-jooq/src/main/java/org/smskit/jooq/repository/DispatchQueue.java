@@ -74,17 +74,30 @@ public final class DispatchQueue {
   }
 
   /**
+   * What one claim got: the leased messages and, when there were none, the next instant a message in the outbox
+   * becomes due (a rate limit lets it go, its retry or send-at time comes, or a lease runs out), so that a
+   * dispatcher can come back exactly then; null when nothing is to become due or something was leased.
+   */
+  public record Claim(List<Lease> leases, @Nullable Instant nextDue) {}
+
+  /**
    * Claims up to {@code batch} due messages, highest priority first, leasing them to {@code worker} until
    * {@code now + lease}.
    */
   public List<Lease> claim(String worker, int batch, Duration lease, Instant now, int lowestPriority,
+      RatePolicy rates) {
+    return claimBatch(worker, batch, lease, now, lowestPriority, rates).leases();
+  }
+
+  /** As {@link #claim}, also telling when the next message becomes due if none could be leased. */
+  public Claim claimBatch(String worker, int batch, Duration lease, Instant now, int lowestPriority,
       RatePolicy rates) {
     List<Candidate> candidates = new ArrayList<>();
     for (int priority = 0; priority <= lowestPriority && candidates.size() < batch; priority++) {
       candidates.addAll(candidates(priority, batch - candidates.size(), now));
     }
     if (candidates.isEmpty()) {
-      return List.of();
+      return new Claim(List.of(), nextDue(lowestPriority, now));
     }
     Map<String, Route> routes = routes(candidates, now);
     Map<BucketKey, Instant> buckets = lockBuckets(candidates, routes, now);
@@ -127,7 +140,19 @@ public final class DispatchQueue {
               SMS_RATE_BUCKETS.TARGET_ID.eq(bucket.getKey().target()))
           .execute();
     }
-    return leased;
+    return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null);
+  }
+
+  /** The earliest due time after {@code now} in the outbox: one index probe per priority. */
+  private @Nullable Instant nextDue(int lowestPriority, Instant now) {
+    var o = SMS_OUTBOX;
+    List<org.jooq.Field<Instant>> perPriority = new ArrayList<>();
+    for (int priority = 0; priority <= lowestPriority; priority++) {
+      perPriority.add(DSL.field(DSL.select(DSL.min(o.DUE_AT)).from(o)
+          .where(o.PRIORITY.eq((short) priority), o.DUE_AT.gt(now))));
+    }
+    return dsl.select(DSL.least(perPriority.get(0), perPriority.subList(1, perPriority.size())
+        .toArray(new org.jooq.Field<?>[0]))).fetchOne(0, Instant.class);
   }
 
   private List<Candidate> candidates(int priority, int limit, Instant now) {
@@ -217,11 +242,25 @@ public final class DispatchQueue {
     return a.isAfter(b) ? a : b;
   }
 
+  /**
+   * The time {@code segments} take at {@code perSecond}, rounded up to whole microseconds: timestamptz keeps
+   * microseconds, and a bucket rounded down when stored would let a sender go slightly faster than its rate.
+   */
   private static Duration interval(int segments, double perSecond) {
-    return Duration.ofNanos((long) Math.ceil(segments * 1_000_000_000d / perSecond));
+    return Duration.ofNanos((long) Math.ceil(segments * 1_000_000d / perSecond) * 1_000);
   }
 
-  /** Counts a host can watch. */
+  /**
+   * Counts a host can watch.
+   *
+   * @param queued waiting to be sent for the first time (including scheduled messages)
+   * @param sending leased to a dispatcher now, or held for reconciliation after an unknown outcome (sent to a
+   *     provider without an answer); messages a provider accepted are not counted
+   * @param retrying waiting for another attempt after a failure
+   * @param failedLastHour failed or undelivered in the last hour
+   * @param oldestQueuedAge how long the longest-waiting unleased message has been waiting since it could have
+   *     gone (since it was queued, or since its send-at time); null when none is waiting
+   */
   public record Stats(long queued, long sending, long retrying, long failedLastHour,
       @Nullable Duration oldestQueuedAge) {}
 
@@ -231,15 +270,21 @@ public final class DispatchQueue {
     var m = SMS_MESSAGES;
     var tenantO = tenant == null ? DSL.noCondition() : o.TENANT_ID.eq(tenant);
     var tenantM = tenant == null ? DSL.noCondition() : m.TENANT_ID.eq(tenant);
+    // The service's clock, not the database's, stamps messages and due times: measure waits against them.
+    // A scheduled message waits from its send-at time (its due time), any other from when it was queued.
+    org.jooq.Field<Instant> waitingSince = DSL.when(m.STATUS.eq("scheduled"), o.DUE_AT).otherwise(m.CREATED_AT);
     Record row = dsl.select(
             DSL.count().filterWhere(o.LEASE_OWNER.isNull().and(o.ATTEMPTS.eq(0))),
             DSL.count().filterWhere(o.LEASE_OWNER.isNotNull()),
             DSL.count().filterWhere(o.LEASE_OWNER.isNull().and(o.ATTEMPTS.gt(0))),
-            DSL.min(o.CREATED_AT).filterWhere(o.LEASE_OWNER.isNull()))
-        .from(o).where(tenantO).fetchSingle();
+            DSL.min(waitingSince).filterWhere(o.LEASE_OWNER.isNull().and(waitingSince.le(now))))
+        .from(o)
+        .join(m).on(m.TENANT_ID.eq(o.TENANT_ID), m.ID.eq(o.MESSAGE_ID))
+        .where(tenantO).fetchSingle();
     long failed = dsl.fetchCount(m, tenantM.and(m.STATUS.in("failed", "undelivered"))
         .and(m.FAILED_AT.ge(now.minus(Duration.ofHours(1)))));
-    long held = dsl.fetchCount(m, tenantM.and(m.STATUS.eq("sending"))
+    // Held: left the outbox while sending, without the provider's id (a provider that accepted a message gave one).
+    long held = dsl.fetchCount(m, tenantM.and(m.STATUS.eq("sending")).and(m.PROVIDER_MESSAGE_SID.isNull())
         .and(DSL.notExists(DSL.selectOne().from(o).where(o.TENANT_ID.eq(m.TENANT_ID), o.MESSAGE_ID.eq(m.ID)))));
     Instant oldest = row.get(3, Instant.class);
     return new Stats(row.get(0, Long.class), row.get(1, Long.class) + held, row.get(2, Long.class), failed,

@@ -114,6 +114,13 @@ public final class OutboxRepository {
         .execute();
   }
 
+  /** True when attempt {@code attempt} of the message has its outcome recorded. */
+  public boolean attemptFinished(UUID messageId, int attempt) {
+    return dsl.fetchExists(SMS_SEND_ATTEMPTS, SMS_SEND_ATTEMPTS.TENANT_ID.eq(tenant),
+        SMS_SEND_ATTEMPTS.MESSAGE_ID.eq(messageId), SMS_SEND_ATTEMPTS.ATTEMPT.eq(attempt),
+        SMS_SEND_ATTEMPTS.OUTCOME.isNotNull());
+  }
+
   /** The number of attempts recorded for a message. */
   public int attempts(UUID messageId) {
     return dsl.fetchCount(SMS_SEND_ATTEMPTS, SMS_SEND_ATTEMPTS.TENANT_ID.eq(tenant),
