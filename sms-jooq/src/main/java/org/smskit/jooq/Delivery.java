@@ -246,7 +246,8 @@ final class Delivery {
       r.outbox().recordFailure(prepared.accountId(), config.circuitFailures(), now, now.plus(config.circuitOpen()));
     }
     if (e.kind() == ProviderException.Kind.RATE_LIMITED) {
-      r.outbox().slowDownAccount(prepared.accountId(), now.plus(e.retryAfter().orElse(config.backoff())));
+      r.outbox().slowDownAccount(prepared.accountId(),
+          now.plus(e.retryAfter().orElse(config.backoff())).plus(config.accountBurst()));
     }
     MessageStatus next;
     String attemptOutcome;

@@ -183,6 +183,11 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     @Override
+    public Duration accountBurst() {
+      return config.accountBurst();
+    }
+
+    @Override
     public double accountRate(UUID accountId, String provider) {
       Double override = config.accountRateOverrides().get(accountId);
       return override != null ? override : config.accountRates().getOrDefault(provider, 0.0);

@@ -30,6 +30,8 @@ import org.smskit.core.Require;
  * @param circuitFailures consecutive retryable failures or unknown outcomes (timeouts) of an account that open its
  *     circuit (default 5)
  * @param circuitOpen how long an open circuit sends through the fallback account before trying again (60 s)
+ * @param accountBurst how far ahead of its steady rate a provider account may send at once (default 1 s, so an
+ *     account of 100 segments per second may take 100 at once, then 100 per second); numbers never burst
  */
 public record DispatcherConfig(
     int workers,
@@ -47,7 +49,8 @@ public record DispatcherConfig(
     Map<UUID, Double> numberRateOverrides,
     Map<UUID, Double> accountRateOverrides,
     int circuitFailures,
-    Duration circuitOpen) {
+    Duration circuitOpen,
+    Duration accountBurst) {
 
   /** What a dispatcher does when a send's outcome is unknown (the request was written, no answer came). */
   public enum UnknownOutcome {
@@ -71,6 +74,10 @@ public record DispatcherConfig(
     Require.nonNull(maxBackoff, "maxBackoff");
     Require.nonNull(unknownOutcome, "unknownOutcome");
     Require.nonNull(circuitOpen, "circuitOpen");
+    Require.nonNull(accountBurst, "accountBurst");
+    if (accountBurst.isNegative()) {
+      throw new InvalidInputException("accountBurst", "must not be negative");
+    }
     if (longCodeRate < 0 || tollFreeRate < 0) {
       throw new InvalidInputException("dispatcher", "rates must not be negative");
     }
@@ -101,6 +108,7 @@ public record DispatcherConfig(
     private final Map<UUID, Double> accountRateOverrides = new HashMap<>();
     private int circuitFailures = 5;
     private Duration circuitOpen = Duration.ofSeconds(60);
+    private Duration accountBurst = Duration.ofSeconds(1);
 
     private Builder() {}
 
@@ -135,10 +143,13 @@ public record DispatcherConfig(
 
     public Builder circuit(int failures, Duration open) { circuitFailures = failures; circuitOpen = open; return this; }
 
+    /** How far ahead of its rate an account may send at once; {@code Duration.ZERO} spaces every segment. */
+    public Builder accountBurst(Duration value) { accountBurst = value; return this; }
+
     public DispatcherConfig build() {
       return new DispatcherConfig(workers, pollInterval, maxPollInterval, batchSize, lease, maxAttempts, backoff,
           maxBackoff, unknownOutcome, longCodeRate, tollFreeRate, accountRates, numberRates, accountRateOverrides,
-          circuitFailures, circuitOpen);
+          circuitFailures, circuitOpen, accountBurst);
     }
   }
 }

@@ -105,7 +105,7 @@ class RateLimitTest extends DispatchTestBase {
   @Test
   void accountRateLimitsAllTheNumbersOfTheAccount() {
     World w = world();
-    Dispatcher dispatcher = dispatcher(config().accountRate(w.account(), 0.5).build());
+    Dispatcher dispatcher = dispatcher(config().accountRate(w.account(), 0.5).accountBurst(Duration.ZERO).build());
     from(w.primary(), "p");
     from(w.second(), "s");
 
@@ -114,9 +114,24 @@ class RateLimitTest extends DispatchTestBase {
   }
 
   @Test
+  void anAccountMayBurstAheadOfItsRateThenKeepsIt() {
+    World w = world();
+    Dispatcher dispatcher = dispatcher(config().longCodeRate(0).accountRate(w.account(), 2)
+        .accountBurst(Duration.ofSeconds(1)).build());
+    for (int i = 0; i < 6; i++) {
+      from(w.primary(), "p" + i);
+    }
+
+    // One second of burst at 2 segments per second: the first claim takes 3 (now, and two within the second
+    // ahead), then the account runs at its rate.
+    assertThat(dispatcher.runOnce()).isEqualTo(3);
+    assertThat(sendTimes(dispatcher)).containsExactlyElementsOf(at(0.5, 1, 1.5));
+  }
+
+  @Test
   void providerWideAccountRateAppliesToEachAccountOfThatProvider() {
     World w = world();
-    Dispatcher dispatcher = dispatcher(config().accountRate("simulated", 1).build());
+    Dispatcher dispatcher = dispatcher(config().accountRate("simulated", 1).accountBurst(Duration.ZERO).build());
     from(w.primary(), "p");
     from(w.second(), "s");
 

@@ -43,6 +43,11 @@ public final class DispatchQueue {
     double numberRate(UUID numberId, PhoneNumber number);
 
     double accountRate(UUID accountId, String provider);
+
+    /** How far ahead of its rate an account may send at once (0 spaces every segment). */
+    default Duration accountBurst() {
+      return Duration.ZERO;
+    }
   }
 
   /** A claimed message: who leased it, for which attempt, and through which account and number it goes. */
@@ -109,8 +114,11 @@ public final class DispatchQueue {
       BucketKey accountKey = new BucketKey(c.tenant(), ACCOUNT, route.accountId());
       double numberRate = rates.numberRate(route.numberId(), route.number());
       double accountRate = rates.accountRate(route.accountId(), route.provider());
+      // An account may run up to accountBurst ahead of its steady rate; a slow-down (429) moves its bucket that
+      // much further, so it is honoured in full.
+      Instant accountReady = buckets.get(accountKey).minus(rates.accountBurst());
       Instant ready = later(numberRate > 0 ? buckets.get(numberKey) : now,
-          accountRate > 0 || buckets.get(accountKey).isAfter(now) ? buckets.get(accountKey) : now);
+          accountRate > 0 || accountReady.isAfter(now) ? accountReady : now);
       if (ready.isAfter(now)) {
         dsl.update(SMS_OUTBOX).set(SMS_OUTBOX.DUE_AT, ready)
             .where(SMS_OUTBOX.TENANT_ID.eq(c.tenant()), SMS_OUTBOX.MESSAGE_ID.eq(c.messageId())).execute();
