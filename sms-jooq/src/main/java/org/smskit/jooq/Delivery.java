@@ -156,6 +156,16 @@ final class Delivery {
         return done(message, messageId);
       }
     }
+    ServiceAccount svc = message.serviceAccountId() == null ? null : r.serviceAccounts().get(message.serviceAccountId());
+    if (svc != null && service.core().quietHours() != null && message.to() instanceof PhoneNumber to) {
+      // A retry or a rate-limit wait may have carried a marketing message into the recipient's quiet hours.
+      Optional<org.smskit.core.model.Contact> contact = r.contacts().findByPhone(to);
+      Instant allowed = contact.map(c -> Outbound.quietAdjusted(service.core(), svc, c, now)).orElse(now);
+      if (allowed.isAfter(now)) {
+        r.outbox().postpone(messageId, allowed);
+        return done(message, messageId);
+      }
+    }
     SenderAccount account = r.senderAccounts().get(lease.accountId());
     SmsProvider provider = service.core().providers().provider(tx.tenant(), account, r);
     Message sending = message.toBuilder().status(MessageStatus.SENDING).build();
@@ -169,7 +179,6 @@ final class Delivery {
     r.outbox().startAttempt(messageId, lease.attempt(), account.id(), worker, now);
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, account.provider(), null,
         MessageStatus.SENDING, "attempt " + lease.attempt(), now, null, null, null));
-    ServiceAccount svc = message.serviceAccountId() == null ? null : r.serviceAccounts().get(message.serviceAccountId());
     List<URI> media = r.attachments().listByMessage(messageId).stream().map(a -> URI.create(a.fileUrl())).toList();
     String messagingService = svc == null || lease.failover() ? null : svc.providerServiceSid();
     OutboundMessage outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService,

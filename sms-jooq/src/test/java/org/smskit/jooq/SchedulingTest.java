@@ -137,4 +137,27 @@ class SchedulingTest extends DispatchTestBase {
 
     assertThat(dueAt(receipt.messageId())).isEqualTo(NEXT_MORNING);
   }
+
+  @Test
+  void aMarketingMessageCarriedIntoQuietHoursByARetryWaitsAgainAtNoCostOfAnAttempt() {
+    SmsService quiet = service(b -> b.quietHours(NIGHT));
+    World w = world(quiet);
+    UUID marketing = quiet.createService(w.account(), "News", ServiceType.MARKETING, null, null, null).id();
+    Dispatcher dispatcher = dispatcher(quiet, config().build());
+    clock.set(LATE_EVENING.minus(java.time.Duration.ofHours(3))); // before the window opens in London
+
+    SendReceipt receipt = quiet.queue(SendRequest.to(LONDON).fromService(marketing).body("Sale!").build());
+    assertThat(receipt.status()).isEqualTo(MessageStatus.QUEUED);
+    // The dispatcher only gets to it once the window has opened (a backlog, a retry, a rate limit).
+    clock.set(LATE_EVENING);
+    assertThat(dispatcher.runOnce()).as("claimed, then given back unsent").isEqualTo(1);
+
+    assertThat(network().sent()).isEmpty();
+    assertThat(dueAt(receipt.messageId())).isEqualTo(NEXT_MORNING);
+    assertThat(quiet.inTransaction((org.smskit.jooq.repository.Repositories r) ->
+        r.outbox().lock(receipt.messageId()).orElseThrow().attempts())).isZero();
+    clock.set(NEXT_MORNING);
+    assertThat(dispatcher.runOnce()).isEqualTo(1);
+    assertThat(network().sent()).hasSize(1);
+  }
 }

@@ -83,6 +83,17 @@ public final class OutboxRepository {
         .execute();
   }
 
+  /** Gives back a leased row unsent, due at {@code dueAt}; the attempt it was claimed for does not count. */
+  public void postpone(UUID messageId, Instant dueAt) {
+    dsl.update(SMS_OUTBOX)
+        .set(SMS_OUTBOX.LEASE_OWNER, (String) null)
+        .set(SMS_OUTBOX.LEASE_UNTIL, (Instant) null)
+        .set(SMS_OUTBOX.DUE_AT, dueAt)
+        .set(SMS_OUTBOX.ATTEMPTS, DSL.greatest(SMS_OUTBOX.ATTEMPTS.minus(1), DSL.inline(0)))
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
+        .execute();
+  }
+
   /** Takes the message out of the outbox (sent, failed for good, or held for reconciliation). */
   public boolean remove(UUID messageId) {
     return dsl.deleteFrom(SMS_OUTBOX)
