@@ -9,7 +9,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.smskit.core.TenantId;
 import org.smskit.core.phone.NumberType;
 import org.smskit.core.phone.PhoneNumber;
@@ -35,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int LOWEST_PRIORITY = 2;
-  private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final SmsService service;
   private final DispatcherConfig config;
@@ -48,7 +46,7 @@ public final class Dispatcher implements AutoCloseable {
   Dispatcher(SmsService service, DispatcherConfig config) {
     this.service = service;
     this.config = config;
-    this.name = "smskit-dispatcher-" + INSTANCES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.name = "smskit-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     this.rates = new Rates(config, service.core().phones());
   }
 

@@ -18,7 +18,6 @@ import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.model.MessageType;
 import org.smskit.core.model.OptOut;
-import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.OptOutSource;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
