@@ -305,7 +305,8 @@ class DispatchFaultTest extends DispatchTestBase {
         assertThat(outcomes).as(body).endsWith("sent").containsOnlyOnce("sent").hasSize(plan.length);
       } else {
         assertThat(m.providerMessageSid()).as(body).isNull();
-        assertThat(attempts(ids.get(i))).as(body).containsExactly("1:held");
+        // As above, the attempt number may skip a claim that lost its connection before the send.
+        assertThat(attempts(ids.get(i))).as(body).singleElement().asString().endsWith(":held");
       }
     }
     assertThat(script.messageIds).hasSize(requests.get());
