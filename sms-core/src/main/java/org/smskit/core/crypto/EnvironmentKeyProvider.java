@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * <p>Errors are {@link KeyConfigurationException}s whose {@link KeyConfigurationException#source() source} is the
  * variable's name; they name an entry by its position or key id, never by its value. Immutable and thread safe.
  */
-public final class EnvironmentKeyProvider implements KeyProvider {
+public final class EnvironmentKeyProvider extends LoadedKeyProvider {
   /** The variable holding the key ring. */
   public static final String KEYS_VARIABLE = "SMSKIT_KEYS";
   /** The variable naming the active key id. */
@@ -33,10 +31,8 @@ public final class EnvironmentKeyProvider implements KeyProvider {
 
   private static final Logger log = LoggerFactory.getLogger(EnvironmentKeyProvider.class);
 
-  private final StaticKeyProvider keys;
-
   private EnvironmentKeyProvider(StaticKeyProvider keys) {
-    this.keys = keys;
+    super(keys);
   }
 
   /**
@@ -109,25 +105,5 @@ public final class EnvironmentKeyProvider implements KeyProvider {
     StaticKeyProvider provider = StaticKeyProvider.of(keys, active);
     log.info("Encryption keys from {}: ids {}, active {}", KEYS_VARIABLE, provider.keyIds(), active);
     return new EnvironmentKeyProvider(provider);
-  }
-
-  @Override
-  public String activeKeyId() {
-    return keys.activeKeyId();
-  }
-
-  @Override
-  public Optional<SecretKey> key(String keyId) {
-    return keys.key(keyId);
-  }
-
-  /** The ids of every key held, in the order listed. */
-  public Set<String> keyIds() {
-    return keys.keyIds();
-  }
-
-  @Override
-  public String toString() {
-    return "EnvironmentKeyProvider[active=" + keys.activeKeyId() + ", keys=" + keys.keyIds() + "]";
   }
 }

@@ -12,8 +12,6 @@ import java.security.KeyStore;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import javax.crypto.SecretKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +32,11 @@ import org.slf4j.LoggerFactory;
  * <p>The keys are read once, when the provider is made; passwords are not kept (the caller may clear its arrays
  * afterwards). Immutable and thread safe; {@link #toString()} shows aliases only.
  */
-public final class KeyStoreKeyProvider implements KeyProvider {
+public final class KeyStoreKeyProvider extends LoadedKeyProvider {
   private static final Logger log = LoggerFactory.getLogger(KeyStoreKeyProvider.class);
 
-  private final StaticKeyProvider keys;
-
   private KeyStoreKeyProvider(StaticKeyProvider keys) {
-    this.keys = keys;
+    super(keys);
   }
 
   /**
@@ -111,25 +107,5 @@ public final class KeyStoreKeyProvider implements KeyProvider {
     StaticKeyProvider provider = StaticKeyProvider.of(keys, activeAlias);
     log.info("Encryption keys from {}: ids {}, active {}", source, provider.keyIds(), activeAlias);
     return new KeyStoreKeyProvider(provider);
-  }
-
-  @Override
-  public String activeKeyId() {
-    return keys.activeKeyId();
-  }
-
-  @Override
-  public Optional<SecretKey> key(String keyId) {
-    return keys.key(keyId);
-  }
-
-  /** The aliases of every secret key held. */
-  public Set<String> keyIds() {
-    return keys.keyIds();
-  }
-
-  @Override
-  public String toString() {
-    return "KeyStoreKeyProvider[active=" + keys.activeKeyId() + ", keys=" + keys.keyIds() + "]";
   }
 }
