@@ -251,6 +251,20 @@ public final class SmsService implements AutoCloseable {
     return write(tx -> tx.r().serviceAccounts().update(service));
   }
 
+  /**
+   * Names the account the dispatcher sends this service's messages through while the service's own account keeps
+   * failing (its circuit is open); null for none. The fallback sends from its own numbers.
+   */
+  public ServiceAccount setFallbackAccount(UUID serviceId, @Nullable UUID fallbackAccountId) {
+    return write(tx -> {
+      if (fallbackAccountId != null) {
+        tx.r().senderAccounts().get(fallbackAccountId);
+      }
+      return tx.r().serviceAccounts().update(
+          tx.r().serviceAccounts().get(serviceId).withFallbackSenderAccountId(fallbackAccountId));
+    });
+  }
+
   /** Stops using the service; its messages stay. */
   public ServiceAccount deactivateService(UUID serviceId) {
     return write(tx -> tx.r().serviceAccounts().update(tx.r().serviceAccounts().get(serviceId).withActive(false)));

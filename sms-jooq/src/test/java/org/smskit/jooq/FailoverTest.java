@@ -48,8 +48,7 @@ class FailoverTest extends DispatchTestBase {
   }
 
   private void setFallback(UUID service, UUID account) {
-    sms.inTransaction((Repositories r) -> r.dsl().execute(
-        "UPDATE smskit.sms_service_accounts SET fallback_sender_account_id = ? WHERE id = ?", account, service));
+    assertThat(sms.setFallbackAccount(service, account).fallbackSenderAccountId()).isEqualTo(account);
   }
 
   private Dispatcher dispatcher(UnknownOutcome policy) {

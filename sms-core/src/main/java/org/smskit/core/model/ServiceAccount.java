@@ -11,6 +11,8 @@ import org.smskit.core.Require;
  *
  * @param providerServiceSid the provider's own service id, such as Twilio's {@code MessagingServiceSid}
  * @param settingsJson a JSON object
+ * @param fallbackSenderAccountId the account the dispatcher sends through while this service's own account keeps
+ *     failing (its circuit is open)
  */
 public record ServiceAccount(
     UUID id,
@@ -24,7 +26,8 @@ public record ServiceAccount(
     @Nullable Long linkedProjectId,
     @Nullable String description,
     @Nullable Instant createdAt,
-    @Nullable Instant updatedAt) {
+    @Nullable Instant updatedAt,
+    @Nullable UUID fallbackSenderAccountId) {
 
   public ServiceAccount {
     Require.nonNull(id, "id");
@@ -37,31 +40,37 @@ public record ServiceAccount(
   /** A new, active service with a fresh id, no links and no settings. */
   public static ServiceAccount create(UUID senderAccountId, String serviceName, ServiceType serviceType) {
     return new ServiceAccount(Ids.newId(), senderAccountId, serviceName, serviceType, null, "{}", true, null, null,
-        null, null, null);
+        null, null, null, null);
   }
 
   public ServiceAccount withProviderServiceSid(@Nullable String sid) {
     return new ServiceAccount(id, senderAccountId, serviceName, serviceType, sid, settingsJson, active,
-        linkedCampaignId, linkedProjectId, description, createdAt, updatedAt);
+        linkedCampaignId, linkedProjectId, description, createdAt, updatedAt, fallbackSenderAccountId);
   }
 
   public ServiceAccount withLinks(@Nullable Long campaignId, @Nullable Long projectId) {
     return new ServiceAccount(id, senderAccountId, serviceName, serviceType, providerServiceSid, settingsJson, active,
-        campaignId, projectId, description, createdAt, updatedAt);
+        campaignId, projectId, description, createdAt, updatedAt, fallbackSenderAccountId);
   }
 
   public ServiceAccount withActive(boolean isActive) {
     return new ServiceAccount(id, senderAccountId, serviceName, serviceType, providerServiceSid, settingsJson,
-        isActive, linkedCampaignId, linkedProjectId, description, createdAt, updatedAt);
+        isActive, linkedCampaignId, linkedProjectId, description, createdAt, updatedAt, fallbackSenderAccountId);
   }
 
   public ServiceAccount withSettingsJson(String json) {
     return new ServiceAccount(id, senderAccountId, serviceName, serviceType, providerServiceSid, json, active,
-        linkedCampaignId, linkedProjectId, description, createdAt, updatedAt);
+        linkedCampaignId, linkedProjectId, description, createdAt, updatedAt, fallbackSenderAccountId);
+  }
+
+  /** Names the account to send through while this service's own account fails; null for none. */
+  public ServiceAccount withFallbackSenderAccountId(@Nullable UUID accountId) {
+    return new ServiceAccount(id, senderAccountId, serviceName, serviceType, providerServiceSid, settingsJson, active,
+        linkedCampaignId, linkedProjectId, description, createdAt, updatedAt, accountId);
   }
 
   public ServiceAccount withDescription(@Nullable String text) {
     return new ServiceAccount(id, senderAccountId, serviceName, serviceType, providerServiceSid, settingsJson, active,
-        linkedCampaignId, linkedProjectId, text, createdAt, updatedAt);
+        linkedCampaignId, linkedProjectId, text, createdAt, updatedAt, fallbackSenderAccountId);
   }
 }

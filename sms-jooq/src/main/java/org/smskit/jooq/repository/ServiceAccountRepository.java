@@ -51,7 +51,7 @@ public final class ServiceAccountRepository extends TableRepository<SmsServiceAc
     return new ServiceAccount(r.getId(), r.getSenderAccountId(), r.getServiceName(),
         StoredEnum.fromDb(ServiceType.class, "service_type", r.getServiceType()), r.getProviderServiceSid(),
         json(r.getSettings()), r.getIsActive(), r.getLinkedCampaignId(), r.getLinkedProjectId(), r.getDescription(),
-        r.getCreatedAt(), r.getUpdatedAt());
+        r.getCreatedAt(), r.getUpdatedAt(), r.getFallbackSenderAccountId());
   }
 
   @Override
@@ -66,6 +66,7 @@ public final class ServiceAccountRepository extends TableRepository<SmsServiceAc
     r.setLinkedCampaignId(s.linkedCampaignId());
     r.setLinkedProjectId(s.linkedProjectId());
     r.setDescription(s.description());
+    r.setFallbackSenderAccountId(s.fallbackSenderAccountId());
     r.setCreatedAt(s.createdAt());
     r.setUpdatedAt(s.updatedAt());
   }
