@@ -34,6 +34,7 @@ import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.status.StatusMachine;
 import org.smskit.core.status.StatusOutcome;
+import org.smskit.core.status.StatusTimestamps;
 import org.smskit.core.status.StatusUpdate;
 import org.smskit.core.text.SmsText;
 import org.smskit.jooq.SmsService.Tx;
@@ -266,9 +267,9 @@ final class Inbound {
         ? StatusMachine.decide(current.direction(), previous, incoming) : StatusOutcome.INVALID;
     Message next = current;
     if (outcome == StatusOutcome.APPLY) {
-      StatusUpdate update = StatusMachine.apply(current.direction(), previous, Outbound.timestamps(current), incoming,
+      StatusUpdate update = StatusMachine.apply(current.direction(), previous, timestamps(current), incoming,
           at);
-      next = Outbound.withTimestamps(current, update);
+      next = withTimestamps(current, update);
       if (errorCode != null) {
         next = next.toBuilder().providerErrorCode(errorCode).build();
       }
@@ -284,5 +285,15 @@ final class Inbound {
       }
     }
     return new Applied(stored, outcome);
+  }
+
+  private static StatusTimestamps timestamps(Message m) {
+    return new StatusTimestamps(m.sentAt(), m.deliveredAt(), m.failedAt(), m.readAt());
+  }
+
+  private static Message withTimestamps(Message m, StatusUpdate update) {
+    StatusTimestamps t = update.timestamps();
+    return m.toBuilder().status(update.status()).sentAt(t.sentAt()).deliveredAt(t.deliveredAt())
+        .failedAt(t.failedAt()).readAt(t.readAt()).build();
   }
 }

@@ -24,8 +24,6 @@ import org.smskit.core.phone.PhoneNumberDetails;
 import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.core.status.StatusTimestamps;
-import org.smskit.core.status.StatusUpdate;
 import org.smskit.core.text.SmsText;
 import org.smskit.core.text.TextInfo;
 import org.smskit.jooq.SmsService.Core;
@@ -290,14 +288,4 @@ final class Outbound {
   }
 
   // ---------------------------------------------------------------------------------------------------------
-
-  static StatusTimestamps timestamps(Message m) {
-    return new StatusTimestamps(m.sentAt(), m.deliveredAt(), m.failedAt(), m.readAt());
-  }
-
-  static Message withTimestamps(Message m, StatusUpdate update) {
-    StatusTimestamps t = update.timestamps();
-    return m.toBuilder().status(update.status()).sentAt(t.sentAt()).deliveredAt(t.deliveredAt())
-        .failedAt(t.failedAt()).readAt(t.readAt()).build();
-  }
 }

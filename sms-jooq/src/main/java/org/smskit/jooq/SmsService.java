@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,7 +38,6 @@ import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.model.ServiceType;
-import org.smskit.core.phone.Masking;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.core.spi.SmsProvider;
@@ -95,7 +93,6 @@ public final class SmsService implements AutoCloseable {
       OptOutScope keywordOptOutScope,
       boolean transactionalIgnoresMarketingOptOut,
       @Nullable URI webhookBaseUrl,
-      Duration fragmentTtl,
       List<SmsListener> listeners,
       @Nullable QuietHours quietHours,
       DispatcherConfig dispatch,
@@ -770,10 +767,6 @@ public final class SmsService implements AutoCloseable {
     }
   }
 
-  static String masked(String phone) {
-    return Masking.maskAddress(phone);
-  }
-
   /**
    * Configures an {@link SmsService}. Every option has a default except the data source and the keys.
    */
@@ -790,7 +783,6 @@ public final class SmsService implements AutoCloseable {
     private OptOutScope keywordOptOutScope = OptOutScope.ALL;
     private boolean transactionalIgnoresMarketingOptOut;
     private URI webhookBaseUrl;
-    private Duration fragmentTtl = Duration.ofHours(24);
     private QuietHours quietHours;
     private DispatcherConfig dispatch = DispatcherConfig.builder().build();
     private final List<SmsListener> listeners = new ArrayList<>();
@@ -860,9 +852,6 @@ public final class SmsService implements AutoCloseable {
      */
     public Builder webhookBaseUrl(URI value) { webhookBaseUrl = value; return this; }
 
-    /** How long parts of a message delivered in pieces wait for the rest (default 24 hours). */
-    public Builder fragmentTtl(Duration value) { fragmentTtl = Require.nonNull(value, "fragmentTtl"); return this; }
-
     /**
      * Hours, in the recipient's time zone, when marketing and campaign messages wait (default: none). Applies
      * when the contact's zone is known (stored, or the only zone of its number).
@@ -881,7 +870,7 @@ public final class SmsService implements AutoCloseable {
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
       Core core = new Core(dataSource, schema, SmsDatabase.create(dataSource, schema), credentials,
           new ProviderCache(installed, credentials, clock), phones, clock, conversationScope, stickySender,
-          helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl, fragmentTtl,
+          helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl,
           List.copyOf(listeners), quietHours, dispatch, new java.util.concurrent.CopyOnWriteArraySet<>());
       return new SmsService(core, TenantId.DEFAULT);
     }

@@ -95,11 +95,6 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
         .execute();
   }
 
-  /** The messages with these ids, in no particular order. */
-  public List<Message> findAll(java.util.Collection<UUID> ids) {
-    return dsl.selectFrom(SMS_MESSAGES).where(owned(), SMS_MESSAGES.ID.in(ids)).fetch(this::toDomain);
-  }
-
   /** A message by the provider's id for it. */
   public Optional<Message> findByProviderSid(String provider, String providerMessageSid) {
     return dsl.selectFrom(SMS_MESSAGES)
