@@ -31,6 +31,16 @@ public interface SmsProvider extends AutoCloseable {
    */
   WebhookEvent parseWebhook(WebhookRequest request, WebhookContext context);
 
+  /**
+   * Looks a message up at the provider, to reconcile a send whose outcome is unknown. Optional: the default
+   * answers {@link LookupResult.Unknown}. An implementation answers {@link LookupResult.NotFound} only when the
+   * provider's own records prove the message was never created; anything short of proof is
+   * {@link LookupResult.Unknown}. Never throws for a failed lookup: it answers Unknown with the reason.
+   */
+  default LookupResult lookup(LookupRequest request) {
+    return new LookupResult.Unknown(name() + " offers no message lookup");
+  }
+
   @Override
   default void close() {}
 }
