@@ -6,15 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import org.smskit.core.TenantId;
+import java.util.concurrent.atomic.AtomicLong;
+import org.smskit.core.Nullable;
 import org.smskit.core.phone.NumberType;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.jooq.repository.DispatchQueue;
-import org.smskit.jooq.repository.DispatchQueue.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +45,12 @@ public final class Dispatcher implements AutoCloseable {
   private final String name;
   private final Semaphore wakeUps = new Semaphore(0);
   private final DispatchQueue.RatePolicy rates;
+  private final Delivery delivery;
+  private final Set<Delivery.Batch> active = ConcurrentHashMap.newKeySet();
+  private final AtomicLong claims = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
+  private @Nullable ExecutorService senders;
+  private @Nullable ScheduledExecutorService upkeep;
   private volatile boolean running;
 
   Dispatcher(SmsService service, DispatcherConfig config) {
@@ -48,14 +58,32 @@ public final class Dispatcher implements AutoCloseable {
     this.config = config;
     this.name = "smskit-dispatcher-" + UUID.randomUUID().toString().substring(0, 8);
     this.rates = new Rates(config, service.core().phones());
+    this.delivery = new Delivery(service, config, rates, config.backoff());
   }
 
-  /** Starts {@link DispatcherConfig#workers()} threads. */
+  /**
+   * Starts {@link DispatcherConfig#workers()} threads that claim and send, a pool for the requests of each batch
+   * ({@link DispatcherConfig#sendConcurrency()} per worker), and one upkeep thread that renews the leases of
+   * messages in flight every third of a lease (and reconciles held messages when
+   * {@link DispatcherConfig#reconcileInterval()} is set).
+   */
   public synchronized Dispatcher start() {
     if (running) {
       return this;
     }
     running = true;
+    if (config.sendConcurrency() > 1) {
+      AtomicLong sender = new AtomicLong();
+      senders = Executors.newFixedThreadPool(config.workers() * config.sendConcurrency(),
+          daemon(() -> name + "-send-" + sender.incrementAndGet()));
+    }
+    upkeep = Executors.newSingleThreadScheduledExecutor(daemon(() -> name + "-upkeep"));
+    long heartbeat = Math.max(1, config.lease().toMillis() / 3);
+    upkeep.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    if (config.reconcileInterval() != null) {
+      long every = config.reconcileInterval().toMillis();
+      upkeep.scheduleWithFixedDelay(this::reconcileQuietly, every, every, TimeUnit.MILLISECONDS);
+    }
     for (int i = 0; i < config.workers(); i++) {
       String worker = name + "-" + i;
       Thread thread = new Thread(() -> loop(worker), worker);
@@ -65,6 +93,14 @@ public final class Dispatcher implements AutoCloseable {
     }
     log.info("smskit dispatcher {} started with {} workers", name, config.workers());
     return this;
+  }
+
+  private static ThreadFactory daemon(java.util.function.Supplier<String> names) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, names.get());
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 
   /** Stops the workers after the messages they hold are dealt with; waits up to {@code grace}. */
@@ -81,6 +117,20 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     threads.clear();
+    for (ExecutorService pool : java.util.Arrays.asList(senders, upkeep)) {
+      if (pool == null) {
+        continue;
+      }
+      pool.shutdown(); // workers have waited for their requests; nothing is left but idle threads
+      try {
+        pool.awaitTermination(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())),
+            TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    senders = null;
+    upkeep = null;
   }
 
   @Override
@@ -100,24 +150,61 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** Claims one batch and sends it on the calling thread; returns how many messages were handed to providers. */
+  /**
+   * Claims one batch and sends it on the calling thread (one request after the other); returns how many
+   * messages were claimed. Without {@link #start()} no heartbeat runs: a lease is renewed before a request when
+   * half of it is gone, so the lease must outlast the provider's longest call (its timeouts).
+   */
   public int runOnce() {
-    return runOnce(name + "-caller").leases().size();
+    return runOnce(name + "-caller", null).leases().size();
   }
 
-  private DispatchQueue.Claim runOnce(String worker) {
+  private DispatchQueue.Claim runOnce(String worker, @Nullable ExecutorService pool) {
     Instant now = service.now();
-    DispatchQueue.Claim claim = service.core().db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
-        .claimBatch(worker, config.batchSize(), config.lease(), now, LOWEST_PRIORITY, rates));
-    for (Lease lease : claim.leases()) {
+    Delivery.Batch batch = new Delivery.Batch(worker, worker + "#" + claims.incrementAndGet(),
+        now.plus(config.lease()));
+    active.add(batch);
+    try {
+      DispatchQueue.Claim claim = service.core().db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
+          .claimBatch(batch.owner, config.batchSize(), config.lease(), now, LOWEST_PRIORITY, rates));
       try {
-        Delivery.process(service.forTenant(TenantId.of(lease.tenant())), lease, config, worker);
+        delivery.deliver(batch, claim.leases(), pool);
       } catch (RuntimeException e) {
-        // The lease stays; when it expires the message is taken over (and held if it was already sending).
-        log.warn("smskit dispatcher {} could not deliver {}: {}", worker, lease.messageId(), e.toString());
+        // The leases stay; when they expire the messages are taken over (and held if they were already sending).
+        log.warn("smskit dispatcher {} could not deliver {} messages: {}", worker, claim.leases().size(),
+            e.toString());
       }
+      return claim;
+    } finally {
+      active.remove(batch);
     }
-    return claim;
+  }
+
+  /** Renews the leases of every batch in flight, so that a slow provider never lets one run out. */
+  private void heartbeat() {
+    List<Delivery.Batch> batches = List.copyOf(active);
+    if (batches.isEmpty()) {
+      return;
+    }
+    long started = System.nanoTime();
+    Instant until = service.now().plus(config.lease());
+    try {
+      Map<String, Set<UUID>> owned = service.core().db().inTransactionAcrossTenants(dsl -> DispatchQueue
+          .across(dsl).extendLeases(batches.stream().map(b -> b.owner).toList(), until));
+      for (Delivery.Batch batch : batches) {
+        batch.renewed(started, until, owned.getOrDefault(batch.owner, Set.of()));
+      }
+    } catch (RuntimeException e) {
+      log.warn("smskit dispatcher {} could not renew its leases: {}", name, e.toString());
+    }
+  }
+
+  private void reconcileQuietly() {
+    try {
+      Reconciler.reconcile(service, config, 100);
+    } catch (RuntimeException e) {
+      log.warn("smskit dispatcher {} could not reconcile held messages: {}", name, e.toString());
+    }
   }
 
   private void loop(String worker) {
@@ -125,7 +212,7 @@ public final class Dispatcher implements AutoCloseable {
     while (running) {
       DispatchQueue.Claim claim;
       try {
-        claim = runOnce(worker);
+        claim = runOnce(worker, senders);
       } catch (RuntimeException e) {
         log.warn("smskit dispatcher {} claim failed (will retry): {}", worker, e.toString());
         claim = new DispatchQueue.Claim(List.of(), null);
@@ -136,10 +223,12 @@ public final class Dispatcher implements AutoCloseable {
       }
       // A message due before the next poll (a rate limit lets it go, a retry comes round) is fetched on time,
       // rather than after a backoff that would stretch a 1/s sender to one message every 1.5 s or more.
-      // (A row already due that could not be claimed, locked by another claim say, is no reason to spin.)
+      // nextDue only counts rows that were not due when the claim began (a row already due that could not be
+      // claimed, locked by another claim say, is no reason to spin); one that fell due during the claim is
+      // fetched at once.
       Duration untilDue = claim.nextDue() == null ? null : Duration.between(service.now(), claim.nextDue());
-      boolean dueSoon = untilDue != null && untilDue.compareTo(Duration.ZERO) > 0 && untilDue.compareTo(idle) < 0;
-      Duration wait = dueSoon ? untilDue : idle;
+      boolean dueSoon = untilDue != null && untilDue.compareTo(idle) < 0;
+      Duration wait = dueSoon ? (untilDue.isNegative() ? Duration.ZERO : untilDue) : idle;
       try {
         wakeUps.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait.toNanos() + 999_999)),
             TimeUnit.MILLISECONDS);

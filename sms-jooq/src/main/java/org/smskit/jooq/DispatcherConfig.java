@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.smskit.core.InvalidInputException;
+import org.smskit.core.Nullable;
 import org.smskit.core.Require;
 
 /**
@@ -15,8 +16,9 @@ import org.smskit.core.Require;
  * @param pollInterval how soon an idle worker looks again; doubles while idle, up to {@code maxPollInterval}
  *     (default 100 ms, up to 2 s); a message queued by this JVM wakes the workers at once
  * @param batchSize messages claimed per claim (default 20)
- * @param lease how long a claimed message belongs to its worker; a worker that dies gives it up when the lease
- *     expires (default 5 minutes, longer than any provider call)
+ * @param lease how long a claimed message belongs to its worker; a started dispatcher renews the leases of its
+ *     messages every third of it while they are in flight, and a worker that dies gives them up when they expire
+ *     (default 5 minutes)
  * @param maxAttempts sends tried before a retryable failure becomes final (default 5)
  * @param backoff the wait after the first retryable failure, doubling each time with ±20% jitter, up to
  *     {@code maxBackoff} (default 5 s, up to 15 minutes); a provider's {@code Retry-After} wins when longer
@@ -32,6 +34,10 @@ import org.smskit.core.Require;
  * @param circuitOpen how long an open circuit sends through the fallback account before trying again (60 s)
  * @param accountBurst how far ahead of its steady rate a provider account may send at once (default 1 s, so an
  *     account of 100 segments per second may take 100 at once, then 100 per second); numbers never burst
+ * @param sendConcurrency requests of one claimed batch in flight at once, per worker (default 4; 1 sends them one
+ *     after the other)
+ * @param reconcileInterval how often a started dispatcher looks held messages up at their providers (default
+ *     null: only when {@link SmsService#reconcileHeld} is called)
  */
 public record DispatcherConfig(
     int workers,
@@ -50,7 +56,9 @@ public record DispatcherConfig(
     Map<UUID, Double> accountRateOverrides,
     int circuitFailures,
     Duration circuitOpen,
-    Duration accountBurst) {
+    Duration accountBurst,
+    int sendConcurrency,
+    @Nullable Duration reconcileInterval) {
 
   /** What a dispatcher does when a send's outcome is unknown (the request was written, no answer came). */
   public enum UnknownOutcome {
@@ -64,19 +72,30 @@ public record DispatcherConfig(
   }
 
   public DispatcherConfig {
-    if (workers < 1 || batchSize < 1 || maxAttempts < 1 || circuitFailures < 1) {
-      throw new InvalidInputException("dispatcher", "workers, batchSize, maxAttempts and circuitFailures must be >= 1");
-    }
-    Require.nonNull(pollInterval, "pollInterval");
-    Require.nonNull(maxPollInterval, "maxPollInterval");
-    Require.nonNull(lease, "lease");
-    Require.nonNull(backoff, "backoff");
-    Require.nonNull(maxBackoff, "maxBackoff");
+    atLeastOne("workers", workers);
+    atLeastOne("batchSize", batchSize);
+    atLeastOne("maxAttempts", maxAttempts);
+    atLeastOne("circuitFailures", circuitFailures);
+    atLeastOne("sendConcurrency", sendConcurrency);
+    positive("pollInterval", pollInterval);
+    positive("maxPollInterval", maxPollInterval);
+    positive("lease", lease);
+    positive("backoff", backoff);
+    positive("maxBackoff", maxBackoff);
+    positive("circuitOpen", circuitOpen);
     Require.nonNull(unknownOutcome, "unknownOutcome");
-    Require.nonNull(circuitOpen, "circuitOpen");
     Require.nonNull(accountBurst, "accountBurst");
     if (accountBurst.isNegative()) {
       throw new InvalidInputException("accountBurst", "must not be negative");
+    }
+    if (reconcileInterval != null) {
+      positive("reconcileInterval", reconcileInterval);
+    }
+    if (maxPollInterval.compareTo(pollInterval) < 0) {
+      throw new InvalidInputException("maxPollInterval", "must not be shorter than pollInterval");
+    }
+    if (maxBackoff.compareTo(backoff) < 0) {
+      throw new InvalidInputException("maxBackoff", "must not be shorter than backoff");
     }
     if (longCodeRate < 0 || tollFreeRate < 0) {
       throw new InvalidInputException("dispatcher", "rates must not be negative");
@@ -84,6 +103,19 @@ public record DispatcherConfig(
     accountRates = Map.copyOf(accountRates);
     numberRateOverrides = Map.copyOf(numberRateOverrides);
     accountRateOverrides = Map.copyOf(accountRateOverrides);
+  }
+
+  private static void atLeastOne(String field, int value) {
+    if (value < 1) {
+      throw new InvalidInputException(field, "must be at least 1");
+    }
+  }
+
+  private static void positive(String field, Duration value) {
+    Require.nonNull(value, field);
+    if (value.isNegative() || value.isZero()) {
+      throw new InvalidInputException(field, "must be longer than zero");
+    }
   }
 
   public static Builder builder() {
@@ -109,6 +141,8 @@ public record DispatcherConfig(
     private int circuitFailures = 5;
     private Duration circuitOpen = Duration.ofSeconds(60);
     private Duration accountBurst = Duration.ofSeconds(1);
+    private int sendConcurrency = 4;
+    private Duration reconcileInterval;
 
     private Builder() {}
 
@@ -146,10 +180,16 @@ public record DispatcherConfig(
     /** How far ahead of its rate an account may send at once; {@code Duration.ZERO} spaces every segment. */
     public Builder accountBurst(Duration value) { accountBurst = value; return this; }
 
+    /** Requests of one batch in flight at once, per worker (1: one after the other). */
+    public Builder sendConcurrency(int value) { sendConcurrency = value; return this; }
+
+    /** How often a started dispatcher reconciles held messages (default: never by itself). */
+    public Builder reconcileInterval(Duration value) { reconcileInterval = value; return this; }
+
     public DispatcherConfig build() {
       return new DispatcherConfig(workers, pollInterval, maxPollInterval, batchSize, lease, maxAttempts, backoff,
           maxBackoff, unknownOutcome, longCodeRate, tollFreeRate, accountRates, numberRates, accountRateOverrides,
-          circuitFailures, circuitOpen, accountBurst);
+          circuitFailures, circuitOpen, accountBurst, sendConcurrency, reconcileInterval);
     }
   }
 }

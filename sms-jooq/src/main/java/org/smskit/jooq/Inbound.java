@@ -89,7 +89,7 @@ final class Inbound {
       return inbound(service, tx, account, inbound);
     }
     if (event instanceof StatusUpdateEvent status) {
-      return new Handled(status(service, tx, status), null);
+      return new Handled(status(service, tx, account, status), null);
     }
     return new Handled(new WebhookOutcome(event, Result.ACKNOWLEDGED, null), null);
   }
@@ -228,27 +228,68 @@ final class Inbound {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private static WebhookOutcome status(SmsService service, Tx tx, StatusUpdateEvent event) {
+  private static WebhookOutcome status(SmsService service, Tx tx, SenderAccount account, StatusUpdateEvent event) {
     Repositories r = tx.r();
-    Optional<Message> message = r.messages().lockByProviderSid(event.provider(), event.providerMessageId());
+    String provider = event.provider();
+    String sid = event.providerMessageId();
+    Optional<Message> message = r.messages().lockByProviderSid(provider, sid)
+        .or(() -> r.messageKeys().find(MessageKeyRepository.Kind.PART, provider + ":" + sid)
+            .flatMap(id -> r.messages().lock(id)));
+    String refusal = null;
     if (message.isEmpty() && event.messageId() != null) {
       message = r.messages().lock(event.messageId());
+      if (message.isPresent() && message.get().providerMessageSid() != null
+          && !message.get().providerMessageSid().equals(sid)) {
+        // Our reference names a message the provider knows by another id: two provider messages are never merged.
+        refusal = "names message " + event.messageId() + ", which the provider knows as another id";
+        message = Optional.empty();
+      }
+    }
+    if (message.isEmpty() && refusal == null) {
+      // Our answer from the provider may be being written right now: take turns with it, then look again.
+      r.statusEvents().lockProviderId(provider, sid);
+      message = r.messages().lockByProviderSid(provider, sid);
+    }
+    if (message.isPresent() && message.get().direction() == Direction.INBOUND) {
+      log.info("smskit ignored a {} {} report about inbound message {}", provider, event.providerStatus(),
+          message.get().id());
+      return new WebhookOutcome(event, Result.STALE, message.get().id());
+    }
+    if (message.isPresent() && !sentThrough(r, message.get(), account.id())) {
+      refusal = "verified by account " + account.id() + ", but message " + message.get().id()
+          + " was sent through another account";
+      message = Optional.empty();
     }
     if (message.isEmpty()) {
-      r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), null, event.provider(), event.providerMessageId(),
-          event.status(), event.providerStatus(), event.occurredAt(), event.errorCode(), event.rawPayload(), null));
-      log.info("smskit kept a {} report for unknown message {} for reconciliation", event.provider(),
-          event.providerMessageId());
+      r.statusEvents().insertUnmatched(new MessageStatusEvent(Ids.newId(), null, provider, sid, event.status(),
+          event.providerStatus(), event.occurredAt(), event.errorCode(), event.rawPayload(), null), account.id());
+      if (refusal != null) {
+        log.warn("smskit refused a {} report about {}: {}", provider, sid, refusal);
+      } else {
+        log.info("smskit kept a {} report for unknown message {} for reconciliation", provider, sid);
+      }
       return new WebhookOutcome(event, Result.UNMATCHED, null);
     }
     Message current = message.get();
     if (current.providerMessageSid() == null) {
-      current = current.toBuilder().provider(event.provider()).providerMessageSid(event.providerMessageId()).build();
+      // A report proves the provider has the message: it is no longer held, whatever the answer said.
+      r.held().release(current.id());
+      current = current.toBuilder().provider(provider).providerMessageSid(sid).build();
     }
     Applied applied = applyStatus(service, tx, current, event.status(), event.providerStatus(), event.errorCode(),
-        event.occurredAt(), event.rawPayload(), event.provider(), event.providerMessageId());
+        event.occurredAt(), event.rawPayload(), provider, sid);
     return new WebhookOutcome(event, applied.outcome() == StatusOutcome.APPLY ? Result.APPLIED : Result.STALE,
         applied.message().id());
+  }
+
+  /** True when the message went out through {@code accountId} (its sender number belongs to it). */
+  private static boolean sentThrough(Repositories r, Message message, UUID accountId) {
+    if (message.senderPhoneNumberId() != null) {
+      return r.phoneNumbers().find(message.senderPhoneNumberId())
+          .map(n -> n.accountId().equals(accountId)).orElse(false);
+    }
+    return message.serviceAccountId() != null && r.serviceAccounts().find(message.serviceAccountId())
+        .map(svc -> svc.senderAccountId().equals(accountId)).orElse(false);
   }
 
   /** A message after a status report, and what the state machine made of the report. */

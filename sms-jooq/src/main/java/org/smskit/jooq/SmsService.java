@@ -96,7 +96,8 @@ public final class SmsService implements AutoCloseable {
       List<SmsListener> listeners,
       @Nullable QuietHours quietHours,
       DispatcherConfig dispatch,
-      java.util.Set<Dispatcher> dispatchers) {}
+      java.util.Set<Dispatcher> dispatchers,
+      AccountPauses pauses) {}
 
   private SmsService(Core core, TenantId tenant) {
     this.core = core;
@@ -348,7 +349,38 @@ public final class SmsService implements AutoCloseable {
     return dispatcher;
   }
 
-  /** Counts to monitor for this tenant: queued, sending, retrying, failed in the last hour, oldest queued age. */
+  /**
+   * Messages of this tenant held after a send with an unknown outcome (the provider never answered), longest
+   * held first. They are never sent again by themselves: {@link #reconcileHeld()} looks them up at their
+   * providers, {@link #resolveHeld} records an operator's decision.
+   */
+  public Page<HeldMessage> heldMessages(PageRequest page) {
+    return Reconciler.list(this, Require.nonNull(page, "page"));
+  }
+
+  /**
+   * Looks this tenant's held messages up at their providers (up to 1,000, least recently checked first): a
+   * message found there takes the provider's id and status; one the provider's own records prove it never
+   * created is queued again; any other is left held, with what the lookup said. A started dispatcher does this
+   * for every tenant when {@link DispatcherConfig#reconcileInterval()} is set.
+   */
+  public ReconcileReport reconcileHeld() {
+    return Reconciler.reconcile(this, false, PageRequest.MAX_LIMIT);
+  }
+
+  /**
+   * Records an operator's decision about a held message, in its status history: sent (with the provider's id
+   * when known), failed, or queued again.
+   *
+   * @param note why, for the history (null for a default note)
+   * @throws InvalidInputException when the message is not held
+   */
+  public Message resolveHeld(UUID messageId, HeldResolution resolution, @Nullable String note) {
+    return Reconciler.resolve(this, Require.nonNull(messageId, "message_id"),
+        Require.nonNull(resolution, "resolution"), note);
+  }
+
+  /** Counts to monitor for this tenant: queued, sending, held, retrying, failed in the last hour, oldest queued age. */
   public org.smskit.jooq.repository.DispatchQueue.Stats dispatchStats() {
     Instant now = now();
     return core.db().inTransactionAcrossTenants(dsl ->
@@ -750,6 +782,46 @@ public final class SmsService implements AutoCloseable {
     return result;
   }
 
+  /**
+   * One transaction that is not confined to a tenant (dispatch works on many tenants' messages at once): each
+   * tenant's repositories come from {@link Across#tenant}, and the events of all of them are published once it
+   * committed.
+   */
+  static final class Across {
+    private final org.jooq.DSLContext dsl;
+    private final SmsDatabase db;
+    private final List<SmsEvent> events;
+    private final Map<String, Tx> tenants = new java.util.HashMap<>();
+
+    private Across(org.jooq.DSLContext dsl, SmsDatabase db, List<SmsEvent> events) {
+      this.dsl = dsl;
+      this.db = db;
+      this.events = events;
+    }
+
+    org.jooq.DSLContext dsl() {
+      return dsl;
+    }
+
+    Tx tenant(String tenant) {
+      return tenants.computeIfAbsent(tenant, t -> {
+        TenantId id = TenantId.of(t);
+        return new Tx(db.repositories(dsl, id), events, id);
+      });
+    }
+  }
+
+  /** Runs {@code work} in one transaction across tenants, then tells the listeners what it did. */
+  <T> T writeAcross(Function<Across, T> work) {
+    List<SmsEvent> events = new ArrayList<>();
+    T result = core.db().inTransactionAcrossTenants(dsl -> {
+      events.clear(); // a retried transaction starts over
+      return work.apply(new Across(dsl, core.db(), events));
+    });
+    publish(events);
+    return result;
+  }
+
   <T> T read(SmsDatabase.Work<T> work) {
     return core.db().inTransaction(tenant, work);
   }
@@ -871,7 +943,8 @@ public final class SmsService implements AutoCloseable {
       Core core = new Core(dataSource, schema, SmsDatabase.create(dataSource, schema), credentials,
           new ProviderCache(installed, credentials, clock), phones, clock, conversationScope, stickySender,
           helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl,
-          List.copyOf(listeners), quietHours, dispatch, new java.util.concurrent.CopyOnWriteArraySet<>());
+          List.copyOf(listeners), quietHours, dispatch, new java.util.concurrent.CopyOnWriteArraySet<>(),
+          new AccountPauses());
       return new SmsService(core, TenantId.DEFAULT);
     }
   }

@@ -228,7 +228,8 @@ class DispatchFaultTest extends DispatchTestBase {
 
     assertThat(script.requests("dropped")).isEqualTo(1);
     assertThat(attempts(id)).containsExactly("1:held");
-    assertThat(t.sms().dispatchStats().sending()).isEqualTo(1);
+    assertThat(t.sms().dispatchStats().held()).isEqualTo(1);
+    assertThat(t.sms().dispatchStats().sending()).isZero();
   }
 
   @Test
@@ -278,7 +279,8 @@ class DispatchFaultTest extends DispatchTestBase {
     DispatcherConfig config = DispatcherConfig.builder().workers(3).batchSize(1).lease(Duration.ofSeconds(5))
         .unknownOutcome(UnknownOutcome.HOLD)
         .pollInterval(Duration.ofMillis(10)).maxPollInterval(Duration.ofMillis(100)).longCodeRate(0)
-        .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).maxAttempts(5).build();
+        .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).maxAttempts(5)
+        .circuit(5, Duration.ofMillis(300)).build();
     dispatcher(here.sms(), config).start();
     dispatcher(elsewhere, config).start();
     int count = 48;

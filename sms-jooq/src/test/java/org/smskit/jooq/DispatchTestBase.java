@@ -29,7 +29,12 @@ abstract class DispatchTestBase extends ServiceTestBase {
 
   @BeforeEach
   void emptyTheOutbox() {
-    db.execute("DELETE FROM smskit.sms_outbox");
+    // Dispatchers claim across tenants: earlier tests' waiting messages go, with their outbox rows (removing only
+    // the rows would strand the messages, which the database refuses).
+    db.execute("DELETE FROM smskit.sms_messages m USING smskit.sms_outbox o"
+        + " WHERE o.tenant_id = m.tenant_id AND o.message_id = m.id");
+    db.execute("DELETE FROM smskit.sms_messages m USING smskit.sms_held_messages h"
+        + " WHERE h.tenant_id = m.tenant_id AND h.message_id = m.id");
   }
 
   @AfterEach

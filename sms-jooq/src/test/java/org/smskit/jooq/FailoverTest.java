@@ -16,6 +16,7 @@ import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.ProviderException.Kind;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.repository.DispatchQueue;
 import org.smskit.jooq.repository.Repositories;
 
 /**
@@ -153,21 +154,40 @@ class FailoverTest extends DispatchTestBase {
   }
 
   @Test
-  void withoutAFallbackMessagesStayOnTheirAccountAndRetry() {
+  void withoutAFallbackMessagesWaitForTheCircuitWithoutSpendingAttemptsThenOneProbeCloses() {
     Dispatcher dispatcher = dispatcher(UnknownOutcome.HOLD);
     primaryFails.set(Kind.RETRYABLE);
     UUID id = queue(w, "a").messageId();
-    for (int i = 0; i < 4; i++) {
+    Instant opened = null;
+    for (int i = 0; i < 3; i++) {
+      opened = clock.instant();
       dispatcher.runOnce();
       clock.set(dueAt(id));
     }
-    assertThat(circuit(w.account())).startsWith("4/");
+    Instant openUntil = opened.plus(OPEN);
+    assertThat(circuit(w.account())).isEqualTo("3/" + openUntil.toString().substring(11, 19));
+    int calls = providers.sendCalls.get();
 
-    primaryFails.set(null);
+    // While it is open the messages wait for it, spending nothing: no request, no attempt.
+    UUID other = queue(w, "b").messageId();
     dispatcher.runOnce();
+    assertThat(providers.sendCalls).hasValue(calls);
+    assertThat(dueAt(id)).isEqualTo(openUntil);
+    assertThat(dueAt(other)).isEqualTo(openUntil);
+    assertThat(attempts(id)).containsExactly("1:retry", "2:retry", "3:retry");
+    assertThat(attempts(other)).isEmpty();
 
-    assertThat(sentFrom()).containsExactly(OUR_PRIMARY);
-    assertThat(stored(id).senderPhoneNumberId()).isEqualTo(w.primary().id());
+    // Half-open: exactly one request probes the provider; the other message waits for its answer.
+    primaryFails.set(null);
+    clock.set(openUntil);
+    assertThat(dispatcher.runOnce()).isEqualTo(1);
+    assertThat(providers.sendCalls).hasValue(calls + 1);
+    assertThat(circuit(w.account())).isEqualTo("0/-");
+    clock.advance(DispatchQueue.PROBE_WAIT);
+    drain(dispatcher);
+    assertThat(sentFrom()).containsExactly(OUR_PRIMARY, OUR_PRIMARY);
+    assertThat(attempts(id)).containsExactly("1:retry", "2:retry", "3:retry", "4:sent");
+    assertThat(attempts(other)).containsExactly("1:sent");
   }
 
   @Test
@@ -188,7 +208,7 @@ class FailoverTest extends DispatchTestBase {
   }
 
   @Test
-  void fallbackThatIsAlsoOpenIsNotUsed() {
+  void fallbackThatIsAlsoOpenIsNotUsedAndMessagesWaitForTheirOwnCircuit() {
     setFallback(w.service(), backup);
     Dispatcher dispatcher = dispatcher(UnknownOutcome.HOLD);
     sms.inTransaction((Repositories r) -> r.outbox().recordFailure(backup, 1, T0, T0.plus(OPEN)));
@@ -201,6 +221,12 @@ class FailoverTest extends DispatchTestBase {
     clock.advance(Duration.ofSeconds(2));
 
     dispatcher.runOnce();
+    assertThat(sentFrom()).as("both circuits open: nothing goes").isEmpty();
+
+    clock.set(T0.plus(OPEN));
+    dispatcher.runOnce(); // the probe, through the primary, closes its circuit
+    clock.advance(DispatchQueue.PROBE_WAIT);
+    drain(dispatcher);
 
     assertThat(sentFrom()).hasSize(3).containsOnly(OUR_PRIMARY);
   }

@@ -167,7 +167,8 @@ class RetryTest extends DispatchTestBase {
     assertThat(outbox(receipt.messageId())).isEmpty();
     assertThat(providers.sendCalls).hasValue(1);
     assertThat(events(SmsEvent.SendFailed.class)).isEmpty();
-    assertThat(sms.dispatchStats().sending()).isEqualTo(1);
+    assertThat(sms.dispatchStats().held()).isEqualTo(1);
+    assertThat(sms.dispatchStats().sending()).isZero();
   }
 
   @Test

@@ -168,6 +168,12 @@ class SendingTest extends ServiceTestBase {
         .containsExactly(MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.QUEUED);
     assertThat(events(SmsEvent.SendFailed.class)).isEmpty();
 
+    if (kind == ProviderException.Kind.RATE_LIMITED) {
+      // Nothing goes to the account until its Retry-After (1 s) is over, not even a send now.
+      assertThat(sms.dispatch(receipt.messageId()).status()).isEqualTo(MessageStatus.QUEUED);
+      assertThat(network().sent()).isEmpty();
+      clock.advance(java.time.Duration.ofSeconds(1));
+    }
     SendReceipt retried = sms.dispatch(receipt.messageId());
 
     assertThat(retried.status()).isEqualTo(MessageStatus.SENDING);

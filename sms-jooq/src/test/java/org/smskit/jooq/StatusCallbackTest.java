@@ -162,7 +162,7 @@ class StatusCallbackTest extends ServiceTestBase {
     assertThat(outcome.result()).isEqualTo(Result.UNMATCHED);
     assertThat(outcome.message()).isEmpty();
     List<MessageStatusEvent> kept = sms.inTransaction(
-        (Repositories r) -> r.statusEvents().listUnmatched("simulated", "SMnotours"));
+        (Repositories r) -> r.statusEvents().listUnmatched("simulated", "SMnotours", w.account()));
     assertThat(kept).singleElement().satisfies(e -> {
       assertThat(e.messageId()).isNull();
       assertThat(e.status()).isEqualTo(DELIVERED);
@@ -192,7 +192,7 @@ class StatusCallbackTest extends ServiceTestBase {
     assertThat(m.status()).isEqualTo(DELIVERED);
     assertThat(m.deliveredAt()).isEqualTo(T0.plusSeconds(3));
     assertThat(m.providerMessageSid()).isEqualTo(lastSid());
-    assertThat(sms.inTransaction((Repositories r) -> r.statusEvents().listUnmatched("simulated", lastSid())))
+    assertThat(sms.inTransaction((Repositories r) -> r.statusEvents().listUnmatched("simulated", lastSid(), w.account())))
         .isEmpty();
     assertThat(history(receipt.messageId())).extracting(MessageStatusEvent::status).contains(DELIVERED);
     assertThat(events(SmsEvent.MessageStatusChanged.class)).extracting(e -> e.message().status())

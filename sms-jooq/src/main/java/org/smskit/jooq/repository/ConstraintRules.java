@@ -143,13 +143,28 @@ final class ConstraintRules {
       entry("sms_send_attempts_pkey", "attempt", "this attempt is already recorded"),
       entry("sms_send_attempts_message_fkey", "message_id", "must name an existing message"),
       entry("sms_send_attempts_attempt_range", "attempt", "must be at least 1"),
-      entry("sms_send_attempts_outcome_check", "outcome", "must be sent, retry, failed, unknown or held"),
+      entry("sms_send_attempts_outcome_check", "outcome", "must be sent, retry, failed, unknown, held or reported"),
       entry("sms_send_attempts_finished_after_start", "finished_at", "must not be before started_at"),
       entry("sms_rate_buckets_pkey", "target_id", "already has a bucket"),
       entry("sms_rate_buckets_kind_check", "kind", "must be number or account"),
       entry("sms_circuit_breakers_pkey", "account_id", "already has a circuit breaker"),
       entry("sms_circuit_breakers_account_fkey", "account_id", "must name an existing sender account"),
-      entry("sms_circuit_breakers_failures_range", "consecutive_failures", "must not be negative"));
+      entry("sms_circuit_breakers_failures_range", "consecutive_failures", "must not be negative"),
+      entry("sms_held_messages_pkey", "message_id", "is already held"),
+      entry("sms_held_messages_message_fkey", "message_id", "must name an existing message"),
+      entry("sms_held_messages_attempt_range", "attempt", "must be at least 1"),
+      entry("sms_held_messages_checks_range", "checks", "must not be negative"));
+
+  /**
+   * The dispatch invariant, checked at commit by constraint triggers (they raise under these names): no outbound
+   * message may be left stranded.
+   */
+  private static final Map<String, Rule> INVARIANTS = Map.ofEntries(
+      entry("sms_messages_queued_in_outbox", "status",
+          "a queued or scheduled message must stay in the outbox until it is sent"),
+      entry("sms_messages_sending_attempted", "status", "a message can only be sending after an attempt to send it"),
+      entry("sms_messages_sending_accounted", "status",
+          "a sending message must be leased to a dispatcher, held, or known to its provider"));
 
   private ConstraintRules() {}
 
@@ -158,7 +173,12 @@ final class ConstraintRules {
   }
 
   static Optional<Rule> forConstraint(String constraint) {
-    return Optional.ofNullable(RULES.get(constraint));
+    return Optional.ofNullable(RULES.getOrDefault(constraint, INVARIANTS.get(constraint)));
+  }
+
+  /** The names of the dispatch invariant's rules (raised by triggers, so not in the catalog of constraints). */
+  static java.util.Set<String> invariants() {
+    return INVARIANTS.keySet();
   }
 
   static java.util.Set<String> names() {

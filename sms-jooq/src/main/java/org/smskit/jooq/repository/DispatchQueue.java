@@ -1,6 +1,7 @@
 package org.smskit.jooq.repository;
 
 import static org.smskit.jooq.generated.Tables.SMS_CIRCUIT_BREAKERS;
+import static org.smskit.jooq.generated.Tables.SMS_HELD_MESSAGES;
 import static org.smskit.jooq.generated.Tables.SMS_MESSAGES;
 import static org.smskit.jooq.generated.Tables.SMS_OUTBOX;
 import static org.smskit.jooq.generated.Tables.SMS_RATE_BUCKETS;
@@ -18,9 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Row2;
 import org.jooq.Row3;
 import org.jooq.impl.DSL;
 import org.smskit.core.Nullable;
@@ -57,11 +60,28 @@ public final class DispatchQueue {
   private record Candidate(String tenant, UUID messageId, int attempts, int segments, UUID numberId,
       PhoneNumber number, UUID accountId, String provider, @Nullable UUID fallbackAccountId) {}
 
-  private record BucketKey(String tenant, String kind, UUID target) implements Comparable<BucketKey> {
+  /** A rate bucket: the next instant a sender number or a provider account of a tenant may send. */
+  public record Bucket(String tenant, String kind, UUID target) implements Comparable<Bucket> {
+    public static Bucket number(String tenant, UUID numberId) {
+      return new Bucket(tenant, NUMBER, numberId);
+    }
+
+    public static Bucket account(String tenant, UUID accountId) {
+      return new Bucket(tenant, ACCOUNT, accountId);
+    }
+
     @Override
-    public int compareTo(BucketKey o) {
-      return Comparator.comparing(BucketKey::tenant).thenComparing(BucketKey::kind)
-          .thenComparing(BucketKey::target).compare(this, o);
+    public int compareTo(Bucket o) {
+      return Comparator.comparing(Bucket::tenant).thenComparing(Bucket::kind)
+          .thenComparing(Bucket::target).compare(this, o);
+    }
+  }
+
+  /** The circuit of a provider account of a tenant. */
+  public record Circuit(String tenant, UUID accountId) implements Comparable<Circuit> {
+    @Override
+    public int compareTo(Circuit o) {
+      return Comparator.comparing(Circuit::tenant).thenComparing(Circuit::accountId).compare(this, o);
     }
   }
 
@@ -86,16 +106,22 @@ public final class DispatchQueue {
   public record Claim(List<Lease> leases, @Nullable Instant nextDue) {}
 
   /**
-   * Claims up to {@code batch} due messages, highest priority first, leasing them to {@code worker} until
+   * Claims up to {@code batch} due messages, highest priority first, leasing them to {@code owner} until
    * {@code now + lease}.
    */
-  public List<Lease> claim(String worker, int batch, Duration lease, Instant now, int lowestPriority,
+  public List<Lease> claim(String owner, int batch, Duration lease, Instant now, int lowestPriority,
       RatePolicy rates) {
-    return claimBatch(worker, batch, lease, now, lowestPriority, rates).leases();
+    return claimBatch(owner, batch, lease, now, lowestPriority, rates).leases();
   }
 
-  /** As {@link #claim}, also telling when the next message becomes due if none could be leased. */
-  public Claim claimBatch(String worker, int batch, Duration lease, Instant now, int lowestPriority,
+  /**
+   * As {@link #claim}, also telling when the next message becomes due if none could be leased. The claim only
+   * plans: it leases the messages that the rate buckets and circuits would let go now and defers the others to
+   * when they could, but it takes no rate slot and counts no attempt. Slots are taken, and circuits probed, when
+   * each request is about to be made, so that time spent between claim and call (slow answers, a pause) never
+   * lets a provider see more than the burst and the rate.
+   */
+  public Claim claimBatch(String owner, int batch, Duration lease, Instant now, int lowestPriority,
       RatePolicy rates) {
     List<Candidate> candidates = new ArrayList<>();
     for (int priority = 0; priority <= lowestPriority && candidates.size() < batch; priority++) {
@@ -104,51 +130,175 @@ public final class DispatchQueue {
     if (candidates.isEmpty()) {
       return new Claim(List.of(), nextDue(lowestPriority, now));
     }
-    Map<String, Route> routes = routes(candidates, now);
-    Map<BucketKey, Instant> buckets = lockBuckets(candidates, routes, now);
+    Map<Circuit, Instant> circuits = trippedCircuits(candidates);
+    Map<Bucket, Instant> buckets = readBuckets(candidates, circuits, now);
     Instant leaseUntil = now.plus(lease);
+    Set<Circuit> probing = new HashSet<>();
     List<Lease> leased = new ArrayList<>();
     for (Candidate c : candidates) {
-      Route route = routes.get(key(c));
-      BucketKey numberKey = new BucketKey(c.tenant(), NUMBER, route.numberId());
-      BucketKey accountKey = new BucketKey(c.tenant(), ACCOUNT, route.accountId());
+      Route route = route(c, circuits, now);
+      Circuit circuit = new Circuit(c.tenant(), route.accountId());
+      Instant tripped = circuits.get(circuit);
+      Instant ready = now;
+      if (tripped != null && tripped.isAfter(now)) {
+        ready = tripped; // open, and no fallback to go to: wait, spending nothing
+      } else if (tripped != null && !probing.add(circuit)) {
+        ready = now.plus(PROBE_WAIT); // half-open: one message tests the provider, the others wait for it
+      }
+      Bucket numberKey = Bucket.number(c.tenant(), route.numberId());
+      Bucket accountKey = Bucket.account(c.tenant(), route.accountId());
       double numberRate = rates.numberRate(route.numberId(), route.number());
       double accountRate = rates.accountRate(route.accountId(), route.provider());
-      // An account may run up to accountBurst ahead of its steady rate; a slow-down (429) moves its bucket that
-      // much further, so it is honoured in full.
-      Instant accountReady = buckets.get(accountKey).minus(rates.accountBurst());
-      Instant ready = later(numberRate > 0 ? buckets.get(numberKey) : now,
-          accountRate > 0 || accountReady.isAfter(now) ? accountReady : now);
+      ready = later(ready, readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
+          rates.accountBurst(), now));
       if (ready.isAfter(now)) {
         dsl.update(SMS_OUTBOX).set(SMS_OUTBOX.DUE_AT, ready)
             .where(SMS_OUTBOX.TENANT_ID.eq(c.tenant()), SMS_OUTBOX.MESSAGE_ID.eq(c.messageId())).execute();
         continue;
       }
-      int segments = Math.max(1, c.segments());
-      if (numberRate > 0) {
-        buckets.put(numberKey, later(buckets.get(numberKey), now).plus(interval(segments, numberRate)));
-      }
-      if (accountRate > 0) {
-        buckets.put(accountKey, later(buckets.get(accountKey), now).plus(interval(segments, accountRate)));
-      }
+      // Plan with the slots this claim would use, so it leases no more than can go now; nothing is stored.
+      buckets.put(numberKey, advance(buckets.get(numberKey), c.segments(), numberRate, now));
+      buckets.put(accountKey, advance(buckets.get(accountKey), c.segments(), accountRate, now));
       dsl.update(SMS_OUTBOX)
-          .set(SMS_OUTBOX.LEASE_OWNER, worker)
+          .set(SMS_OUTBOX.LEASE_OWNER, owner)
           .set(SMS_OUTBOX.LEASE_UNTIL, leaseUntil)
           .set(SMS_OUTBOX.DUE_AT, leaseUntil)
-          .set(SMS_OUTBOX.ATTEMPTS, SMS_OUTBOX.ATTEMPTS.plus(1))
           .where(SMS_OUTBOX.TENANT_ID.eq(c.tenant()), SMS_OUTBOX.MESSAGE_ID.eq(c.messageId()))
           .execute();
       leased.add(new Lease(c.tenant(), c.messageId(), c.attempts() + 1, route.accountId(),
           route.failover() ? route.numberId() : c.numberId(), route.failover()));
     }
+    return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null);
+  }
+
+  /** How long messages wait while another message probes a half-open circuit. */
+  public static final Duration PROBE_WAIT = Duration.ofSeconds(1);
+
+  /**
+   * When a request of a sender may go, by the buckets of its number (no burst) and its account (up to
+   * {@code burst} ahead of its rate); a slow-down (a 429) moves the account's bucket beyond the burst, so it is
+   * honoured whatever the rate, even an unlimited one.
+   */
+  public static Instant readyAt(@Nullable Instant numberBucket, double numberRate, @Nullable Instant accountBucket,
+      double accountRate, Duration burst, Instant now) {
+    Instant ready = now;
+    if (numberRate > 0 && numberBucket != null) {
+      ready = later(ready, numberBucket);
+    }
+    if (accountBucket != null) {
+      Instant accountReady = accountBucket.minus(burst);
+      if (accountRate > 0 || accountReady.isAfter(now)) {
+        ready = later(ready, accountReady);
+      }
+    }
+    return ready;
+  }
+
+  /** Advances a bucket by one request of {@code segments} at {@code rate} (virtual scheduling). */
+  public static Instant advance(@Nullable Instant bucket, int segments, double rate, Instant now) {
+    Instant from = bucket == null ? now : later(bucket, now);
+    return rate > 0 ? from.plus(interval(Math.max(1, segments), rate)) : from;
+  }
+
+  /**
+   * Locks the buckets of a batch of requests about to be made, creating missing ones, in one fixed order (so
+   * that concurrent preparers never deadlock); returns each bucket's next free instant.
+   */
+  public Map<Bucket, Instant> lockBuckets(java.util.Collection<Bucket> wanted, Instant now) {
+    TreeMap<Bucket, Instant> keys = new TreeMap<>();
+    wanted.forEach(k -> keys.put(k, now));
+    if (keys.isEmpty()) {
+      return keys;
+    }
+    var b = SMS_RATE_BUCKETS;
+    var insert = dsl.insertInto(b, b.TENANT_ID, b.KIND, b.TARGET_ID, b.AVAILABLE_AT);
+    for (Bucket k : keys.keySet()) {
+      insert = insert.values(k.tenant(), k.kind(), k.target(), now);
+    }
+    insert.onConflictDoNothing().execute();
+    for (Record r : dsl.select(b.TENANT_ID, b.KIND, b.TARGET_ID, b.AVAILABLE_AT).from(b)
+        .where(DSL.row(b.TENANT_ID, b.KIND, b.TARGET_ID).in(rows(keys.keySet())))
+        .orderBy(b.TENANT_ID, b.KIND, b.TARGET_ID)
+        .forUpdate()
+        .fetch()) {
+      keys.put(new Bucket(r.get(b.TENANT_ID), r.get(b.KIND), r.get(b.TARGET_ID)), r.get(b.AVAILABLE_AT));
+    }
+    return keys;
+  }
+
+  /** Stores buckets that {@link #lockBuckets} locked, with the slots taken. */
+  public void saveBuckets(Map<Bucket, Instant> buckets) {
+    var b = SMS_RATE_BUCKETS;
     for (var bucket : buckets.entrySet()) {
-      dsl.update(SMS_RATE_BUCKETS).set(SMS_RATE_BUCKETS.AVAILABLE_AT, bucket.getValue())
-          .where(SMS_RATE_BUCKETS.TENANT_ID.eq(bucket.getKey().tenant()),
-              SMS_RATE_BUCKETS.KIND.eq(bucket.getKey().kind()),
-              SMS_RATE_BUCKETS.TARGET_ID.eq(bucket.getKey().target()))
+      dsl.update(b).set(b.AVAILABLE_AT, bucket.getValue())
+          .where(b.TENANT_ID.eq(bucket.getKey().tenant()), b.KIND.eq(bucket.getKey().kind()),
+              b.TARGET_ID.eq(bucket.getKey().target()))
           .execute();
     }
-    return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null);
+  }
+
+  /**
+   * Locks the circuits of a batch's accounts (after its buckets, in one fixed order); returns the open-until
+   * instant of those that tripped (in the past: half-open, waiting for a probe).
+   */
+  public Map<Circuit, Instant> lockCircuits(java.util.Collection<Circuit> wanted) {
+    Map<Circuit, Instant> tripped = new HashMap<>();
+    if (wanted.isEmpty()) {
+      return tripped;
+    }
+    var c = SMS_CIRCUIT_BREAKERS;
+    List<Row2<String, UUID>> keys = new TreeSet<>(wanted).stream().map(k -> DSL.row(k.tenant(), k.accountId()))
+        .toList();
+    for (Record r : dsl.select(c.TENANT_ID, c.ACCOUNT_ID, c.OPEN_UNTIL).from(c)
+        .where(DSL.row(c.TENANT_ID, c.ACCOUNT_ID).in(keys))
+        .orderBy(c.TENANT_ID, c.ACCOUNT_ID)
+        .forUpdate()
+        .fetch()) {
+      if (r.get(c.OPEN_UNTIL) != null) {
+        tripped.put(new Circuit(r.get(c.TENANT_ID), r.get(c.ACCOUNT_ID)), r.get(c.OPEN_UNTIL));
+      }
+    }
+    return tripped;
+  }
+
+  /**
+   * Renews the leases of every row {@code owners} hold until {@code until} (the heartbeat); returns the message
+   * ids each owner still holds (a message missing from the answer was lost to lease expiry, or is done).
+   */
+  public Map<String, Set<UUID>> extendLeases(java.util.Collection<String> owners, Instant until) {
+    Map<String, Set<UUID>> held = new HashMap<>();
+    if (owners.isEmpty()) {
+      return held;
+    }
+    var o = SMS_OUTBOX;
+    dsl.update(o).set(o.LEASE_UNTIL, until).set(o.DUE_AT, until)
+        .where(o.LEASE_OWNER.in(owners))
+        .returning(o.LEASE_OWNER, o.MESSAGE_ID)
+        .fetch()
+        .forEach(r -> held.computeIfAbsent(r.get(o.LEASE_OWNER), k -> new HashSet<>()).add(r.get(o.MESSAGE_ID)));
+    return held;
+  }
+
+  /** Renews the leases of every row {@code owner} holds until {@code until}; returns their message ids. */
+  public Set<UUID> renewLeases(String owner, Instant until) {
+    var o = SMS_OUTBOX;
+    return new HashSet<>(dsl.update(o).set(o.LEASE_UNTIL, until).set(o.DUE_AT, until)
+        .where(o.LEASE_OWNER.eq(owner))
+        .returning(o.MESSAGE_ID)
+        .fetch(o.MESSAGE_ID));
+  }
+
+  /** A held message of some tenant. */
+  public record HeldRef(String tenant, UUID messageId) {}
+
+  /** Held messages to look up at their providers, least recently checked first, across tenants. */
+  public List<HeldRef> heldToCheck(int limit, Instant checkedBefore) {
+    var h = SMS_HELD_MESSAGES;
+    return dsl.select(h.TENANT_ID, h.MESSAGE_ID).from(h)
+        .where(h.CHECKED_AT.isNull().or(h.CHECKED_AT.lt(checkedBefore)))
+        .orderBy(h.CHECKED_AT.asc().nullsFirst(), h.HELD_AT)
+        .limit(limit)
+        .fetch(r -> new HeldRef(r.value1(), r.value2()));
   }
 
   /** The earliest due time after {@code now} in the outbox: one index probe per priority. */
@@ -184,26 +334,35 @@ public final class DispatchQueue {
             PhoneNumber.of(r.value6()), r.value7(), r.value8(), r.value9()));
   }
 
-  /** Where each candidate goes: its own account, or its service's fallback while its account's circuit is open. */
-  private Map<String, Route> routes(List<Candidate> candidates, Instant now) {
-    Set<List<Object>> open = new HashSet<>();
-    var c = SMS_CIRCUIT_BREAKERS;
-    dsl.select(c.TENANT_ID, c.ACCOUNT_ID).from(c).where(c.OPEN_UNTIL.gt(now))
-        .forEach(r -> open.add(List.of(r.value1(), r.value2())));
-    Map<String, Route> routes = new HashMap<>();
+  /** The circuits of the candidates' accounts (and fallbacks) that tripped, by open-until instant. */
+  private Map<Circuit, Instant> trippedCircuits(List<Candidate> candidates) {
+    Set<Circuit> wanted = new HashSet<>();
     for (Candidate k : candidates) {
-      Route own = new Route(k.accountId(), k.provider(), k.numberId(), k.number(), false);
-      Route route = own;
-      if (open.contains(List.of(k.tenant(), k.accountId())) && k.fallbackAccountId() != null
-          && !open.contains(List.of(k.tenant(), k.fallbackAccountId()))) {
-        route = fallback(k).orElse(own);
+      wanted.add(new Circuit(k.tenant(), k.accountId()));
+      if (k.fallbackAccountId() != null) {
+        wanted.add(new Circuit(k.tenant(), k.fallbackAccountId()));
       }
-      routes.put(key(k), route);
     }
-    return routes;
+    Map<Circuit, Instant> tripped = new HashMap<>();
+    var c = SMS_CIRCUIT_BREAKERS;
+    dsl.select(c.TENANT_ID, c.ACCOUNT_ID, c.OPEN_UNTIL).from(c)
+        .where(DSL.row(c.TENANT_ID, c.ACCOUNT_ID).in(wanted.stream().map(k -> DSL.row(k.tenant(), k.accountId()))
+            .toList()), c.OPEN_UNTIL.isNotNull())
+        .forEach(r -> tripped.put(new Circuit(r.value1(), r.value2()), r.value3()));
+    return tripped;
   }
 
-  private java.util.Optional<Route> fallback(Candidate k) {
+  /** Where a candidate goes: its own account, or its service's fallback while its account's circuit is open. */
+  private Route route(Candidate k, Map<Circuit, Instant> tripped, Instant now) {
+    Route own = new Route(k.accountId(), k.provider(), k.numberId(), k.number(), false);
+    Instant openUntil = tripped.get(new Circuit(k.tenant(), k.accountId()));
+    if (openUntil == null || !openUntil.isAfter(now) || k.fallbackAccountId() == null) {
+      return own;
+    }
+    Instant fallbackOpen = tripped.get(new Circuit(k.tenant(), k.fallbackAccountId()));
+    if (fallbackOpen != null && fallbackOpen.isAfter(now)) {
+      return own;
+    }
     var n = SMS_SENDER_PHONE_NUMBERS;
     var a = SMS_SENDER_ACCOUNTS;
     return dsl.select(n.ID, n.PHONE_NUMBER, a.PROVIDER).from(n)
@@ -213,48 +372,43 @@ public final class DispatchQueue {
         .orderBy(n.IS_PRIMARY.desc(), n.CREATED_AT)
         .limit(1)
         .fetchOptional(r -> new Route(k.fallbackAccountId(), r.value3(), r.value1(), PhoneNumber.of(r.value2()),
-            true));
+            true))
+        .orElse(own);
   }
 
-  /** Creates missing buckets, then locks every bucket the batch needs in one fixed order. */
-  private Map<BucketKey, Instant> lockBuckets(List<Candidate> candidates, Map<String, Route> routes, Instant now) {
-    TreeMap<BucketKey, Instant> keys = new TreeMap<>();
+  /** The current buckets of the candidates' numbers and accounts (and fallbacks), read without locking. */
+  private Map<Bucket, Instant> readBuckets(List<Candidate> candidates, Map<Circuit, Instant> tripped, Instant now) {
+    Set<Bucket> keys = new HashSet<>();
     for (Candidate c : candidates) {
-      Route route = routes.get(key(c));
-      keys.put(new BucketKey(c.tenant(), NUMBER, route.numberId()), now);
-      keys.put(new BucketKey(c.tenant(), ACCOUNT, route.accountId()), now);
+      keys.add(Bucket.number(c.tenant(), c.numberId()));
+      keys.add(Bucket.account(c.tenant(), c.accountId()));
+      if (c.fallbackAccountId() != null) {
+        keys.add(Bucket.account(c.tenant(), c.fallbackAccountId()));
+      }
     }
+    Map<Bucket, Instant> buckets = new HashMap<>();
     var b = SMS_RATE_BUCKETS;
-    var insert = dsl.insertInto(b, b.TENANT_ID, b.KIND, b.TARGET_ID, b.AVAILABLE_AT);
-    for (BucketKey k : keys.keySet()) {
-      insert = insert.values(k.tenant(), k.kind(), k.target(), now);
-    }
-    insert.onConflictDoNothing().execute();
-    List<Row3<String, String, UUID>> rows = keys.keySet().stream()
-        .map(k -> DSL.row(k.tenant(), k.kind(), k.target())).toList();
     for (Record r : dsl.select(b.TENANT_ID, b.KIND, b.TARGET_ID, b.AVAILABLE_AT).from(b)
-        .where(DSL.row(b.TENANT_ID, b.KIND, b.TARGET_ID).in(rows))
-        .orderBy(b.TENANT_ID, b.KIND, b.TARGET_ID)
-        .forUpdate()
+        .where(DSL.row(b.TENANT_ID, b.KIND, b.TARGET_ID).in(rows(keys)))
         .fetch()) {
-      keys.put(new BucketKey(r.get(b.TENANT_ID), r.get(b.KIND), r.get(b.TARGET_ID)), r.get(b.AVAILABLE_AT));
+      buckets.put(new Bucket(r.get(b.TENANT_ID), r.get(b.KIND), r.get(b.TARGET_ID)), r.get(b.AVAILABLE_AT));
     }
-    return keys;
+    return buckets;
   }
 
-  private static String key(Candidate c) {
-    return c.tenant() + "/" + c.messageId();
+  private static List<Row3<String, String, UUID>> rows(java.util.Collection<Bucket> keys) {
+    return keys.stream().map(k -> DSL.row(k.tenant(), k.kind(), k.target())).toList();
   }
 
-  private static Instant later(Instant a, Instant b) {
-    return a.isAfter(b) ? a : b;
+  private static Instant later(Instant a, @Nullable Instant b) {
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   /**
    * The time {@code segments} take at {@code perSecond}, rounded up to whole microseconds: timestamptz keeps
    * microseconds, and a bucket rounded down when stored would let a sender go slightly faster than its rate.
    */
-  private static Duration interval(int segments, double perSecond) {
+  static Duration interval(int segments, double perSecond) {
     return Duration.ofNanos((long) Math.ceil(segments * 1_000_000d / perSecond) * 1_000);
   }
 
@@ -262,22 +416,24 @@ public final class DispatchQueue {
    * Counts a host can watch.
    *
    * @param queued waiting to be sent for the first time (including scheduled messages)
-   * @param sending leased to a dispatcher now, or held for reconciliation after an unknown outcome (sent to a
-   *     provider without an answer); messages a provider accepted are not counted
+   * @param sending leased to a dispatcher now (being sent, or about to be)
+   * @param held sent with an unknown outcome and held for the reconciler or an operator; never resent by itself
    * @param retrying waiting for another attempt after a failure
    * @param failedLastHour failed or undelivered in the last hour
    * @param oldestQueuedAge how long the longest-waiting unleased message has been waiting since it could have
    *     gone (since it was queued, or since its send-at time); null when none is waiting
    */
-  public record Stats(long queued, long sending, long retrying, long failedLastHour,
+  public record Stats(long queued, long sending, long held, long retrying, long failedLastHour,
       @Nullable Duration oldestQueuedAge) {}
 
   /** Counts across all tenants (or one, when {@code tenant} is given). */
   public Stats stats(@Nullable String tenant, Instant now) {
     var o = SMS_OUTBOX;
     var m = SMS_MESSAGES;
+    var h = SMS_HELD_MESSAGES;
     var tenantO = tenant == null ? DSL.noCondition() : o.TENANT_ID.eq(tenant);
     var tenantM = tenant == null ? DSL.noCondition() : m.TENANT_ID.eq(tenant);
+    var tenantH = tenant == null ? DSL.noCondition() : h.TENANT_ID.eq(tenant);
     // The service's clock, not the database's, stamps messages and due times: measure waits against them.
     // A scheduled message waits from its send-at time (its due time), any other from when it was queued.
     org.jooq.Field<Instant> waitingSince = DSL.when(m.STATUS.eq("scheduled"), o.DUE_AT).otherwise(m.CREATED_AT);
@@ -291,11 +447,9 @@ public final class DispatchQueue {
         .where(tenantO).fetchSingle();
     long failed = dsl.fetchCount(m, tenantM.and(m.STATUS.in("failed", "undelivered"))
         .and(m.FAILED_AT.ge(now.minus(Duration.ofHours(1)))));
-    // Held: left the outbox while sending, without the provider's id (a provider that accepted a message gave one).
-    long held = dsl.fetchCount(m, tenantM.and(m.STATUS.eq("sending")).and(m.PROVIDER_MESSAGE_SID.isNull())
-        .and(DSL.notExists(DSL.selectOne().from(o).where(o.TENANT_ID.eq(m.TENANT_ID), o.MESSAGE_ID.eq(m.ID)))));
+    long held = dsl.fetchCount(h, tenantH);
     Instant oldest = row.get(3, Instant.class);
-    return new Stats(row.get(0, Long.class), row.get(1, Long.class) + held, row.get(2, Long.class), failed,
+    return new Stats(row.get(0, Long.class), row.get(1, Long.class), held, row.get(2, Long.class), failed,
         oldest == null ? null : Duration.between(oldest, now));
   }
 }

@@ -15,7 +15,9 @@ public final class MessageKeyRepository {
   /** The kinds of key. */
   public enum Kind {
     IDEMPOTENCY("idempotency"),
-    INBOUND("inbound");
+    INBOUND("inbound"),
+    /** {@code provider:id} of one part of a message the provider split itself. */
+    PART("part");
 
     private final String value;
 

@@ -39,6 +39,37 @@ public final class OutboxRepository {
         .execute();
   }
 
+  /**
+   * Puts a message back in the outbox, due at {@code dueAt}, after {@code attempts} attempts already made (a held
+   * message that proved never to have reached its provider).
+   */
+  public void requeue(UUID messageId, int priority, Instant dueAt, int attempts) {
+    dsl.insertInto(SMS_OUTBOX)
+        .set(SMS_OUTBOX.TENANT_ID, tenant)
+        .set(SMS_OUTBOX.MESSAGE_ID, messageId)
+        .set(SMS_OUTBOX.PRIORITY, (short) priority)
+        .set(SMS_OUTBOX.DUE_AT, dueAt)
+        .set(SMS_OUTBOX.ATTEMPTS, attempts)
+        .execute();
+  }
+
+  /** The first and the last instant a request of the message may have been made (its attempts' span). */
+  public java.util.Optional<org.jooq.Record2<Instant, Instant>> attemptSpan(UUID messageId) {
+    var a = SMS_SEND_ATTEMPTS;
+    return dsl.select(DSL.min(a.STARTED_AT), DSL.max(DSL.coalesce(a.FINISHED_AT, a.STARTED_AT))).from(a)
+        .where(a.TENANT_ID.eq(tenant), a.MESSAGE_ID.eq(messageId))
+        .fetchOptional()
+        .filter(r -> r.value1() != null);
+  }
+
+  /** The highest attempt number recorded for a message (0 when none). */
+  public int lastAttempt(UUID messageId) {
+    var a = SMS_SEND_ATTEMPTS;
+    Integer last = dsl.select(DSL.max(a.ATTEMPT)).from(a).where(a.TENANT_ID.eq(tenant), a.MESSAGE_ID.eq(messageId))
+        .fetchOne(0, Integer.class);
+    return last == null ? 0 : last;
+  }
+
   /** Puts many messages in the outbox (message id to due instant), all with one priority. */
   public void enqueueAll(java.util.Map<UUID, Instant> due, int priority) {
     if (due.isEmpty()) {
@@ -61,15 +92,38 @@ public final class OutboxRepository {
             r.getLeaseOwner(), r.getLeaseUntil(), r.getLastError()));
   }
 
-  /** Leases the row to {@code worker} until {@code until} and counts one more attempt. */
-  public void lease(UUID messageId, String worker, Instant until) {
+  /** Leases the row to {@code owner} until {@code until}; no attempt is counted until a request is made. */
+  public void lease(UUID messageId, String owner, Instant until) {
     dsl.update(SMS_OUTBOX)
-        .set(SMS_OUTBOX.LEASE_OWNER, worker)
+        .set(SMS_OUTBOX.LEASE_OWNER, owner)
         .set(SMS_OUTBOX.LEASE_UNTIL, until)
         .set(SMS_OUTBOX.DUE_AT, until)
-        .set(SMS_OUTBOX.ATTEMPTS, SMS_OUTBOX.ATTEMPTS.plus(1))
         .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
         .execute();
+  }
+
+  /**
+   * Counts attempt {@code attempt} (a request is about to be made) and renews {@code owner}'s lease until
+   * {@code until}; false when {@code owner} no longer holds the row.
+   */
+  public boolean beginAttempt(UUID messageId, String owner, int attempt, Instant until) {
+    return dsl.update(SMS_OUTBOX)
+        .set(SMS_OUTBOX.ATTEMPTS, attempt)
+        .set(SMS_OUTBOX.LEASE_UNTIL, until)
+        .set(SMS_OUTBOX.DUE_AT, until)
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId),
+            SMS_OUTBOX.LEASE_OWNER.eq(owner))
+        .execute() == 1;
+  }
+
+  /** Renews {@code owner}'s lease of one row until {@code until}; false when it no longer holds it. */
+  public boolean extendLease(UUID messageId, String owner, Instant until) {
+    return dsl.update(SMS_OUTBOX)
+        .set(SMS_OUTBOX.LEASE_UNTIL, until)
+        .set(SMS_OUTBOX.DUE_AT, until)
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId),
+            SMS_OUTBOX.LEASE_OWNER.eq(owner))
+        .execute() == 1;
   }
 
   /** Gives the row back, due again at {@code dueAt} (a retry, or a wait for a rate limit). */
@@ -83,13 +137,35 @@ public final class OutboxRepository {
         .execute();
   }
 
-  /** Gives back a leased row unsent, due at {@code dueAt}; the attempt it was claimed for does not count. */
-  public void postpone(UUID messageId, Instant dueAt) {
+  /**
+   * Gives back a leased row unsent, due at {@code dueAt} (a rate limit, an open circuit, quiet hours): no attempt
+   * was made, so none is counted.
+   */
+  public void postpone(UUID messageId, Instant dueAt, @Nullable String reason) {
     dsl.update(SMS_OUTBOX)
         .set(SMS_OUTBOX.LEASE_OWNER, (String) null)
         .set(SMS_OUTBOX.LEASE_UNTIL, (Instant) null)
         .set(SMS_OUTBOX.DUE_AT, dueAt)
-        .set(SMS_OUTBOX.ATTEMPTS, DSL.greatest(SMS_OUTBOX.ATTEMPTS.minus(1), DSL.inline(0)))
+        .set(SMS_OUTBOX.LAST_ERROR, reason == null ? SMS_OUTBOX.LAST_ERROR : DSL.val(reason))
+        .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
+        .execute();
+  }
+
+  /**
+   * Takes back attempt {@code attempt}, counted but never made (the worker decided not to call after all): the
+   * attempt record goes and the row is given back due at {@code dueAt}.
+   */
+  public void withdrawAttempt(UUID messageId, int attempt, Instant dueAt, String reason) {
+    dsl.deleteFrom(SMS_SEND_ATTEMPTS)
+        .where(SMS_SEND_ATTEMPTS.TENANT_ID.eq(tenant), SMS_SEND_ATTEMPTS.MESSAGE_ID.eq(messageId),
+            SMS_SEND_ATTEMPTS.ATTEMPT.eq(attempt))
+        .execute();
+    dsl.update(SMS_OUTBOX)
+        .set(SMS_OUTBOX.LEASE_OWNER, (String) null)
+        .set(SMS_OUTBOX.LEASE_UNTIL, (Instant) null)
+        .set(SMS_OUTBOX.DUE_AT, dueAt)
+        .set(SMS_OUTBOX.ATTEMPTS, attempt - 1)
+        .set(SMS_OUTBOX.LAST_ERROR, reason)
         .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
         .execute();
   }
@@ -169,8 +245,9 @@ public final class OutboxRepository {
         .returning(c.CONSECUTIVE_FAILURES)
         .fetchSingle(c.CONSECUTIVE_FAILURES);
     if (failures >= threshold) {
-      dsl.update(c).set(c.OPEN_UNTIL, openUntil)
-          .where(c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId), c.OPEN_UNTIL.isNull().or(c.OPEN_UNTIL.lt(now)))
+      // Opened, or kept open: a failed half-open probe opens it for the full time again.
+      dsl.update(c).set(c.OPEN_UNTIL, DSL.greatest(c.OPEN_UNTIL, DSL.val(openUntil)))
+          .where(c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId))
           .execute();
       return true;
     }
@@ -183,6 +260,18 @@ public final class OutboxRepository {
     dsl.update(c).set(c.CONSECUTIVE_FAILURES, 0).set(c.OPEN_UNTIL, (Instant) null).set(c.UPDATED_AT, now)
         .where(c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId), c.CONSECUTIVE_FAILURES.gt(0).or(c.OPEN_UNTIL.isNotNull()))
         .execute();
+  }
+
+  /**
+   * Takes the one probe of a half-open circuit (its open time is over but no success has closed it): true for
+   * exactly one caller, whose request tests the provider; the circuit counts as open for everyone else until
+   * {@code probeUntil} or until the probe succeeds.
+   */
+  public boolean takeProbe(UUID accountId, Instant now, Instant probeUntil) {
+    var c = SMS_CIRCUIT_BREAKERS;
+    return dsl.update(c).set(c.OPEN_UNTIL, probeUntil).set(c.UPDATED_AT, now)
+        .where(c.TENANT_ID.eq(tenant), c.ACCOUNT_ID.eq(accountId), c.OPEN_UNTIL.le(now))
+        .execute() == 1;
   }
 
   /** True while the account's circuit is open at {@code now}. */

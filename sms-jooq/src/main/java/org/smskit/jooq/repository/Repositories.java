@@ -62,6 +62,11 @@ public final class Repositories {
     return new OutboxRepository(dsl, tenant);
   }
 
+  /** Messages sent with an unknown outcome, waiting for the reconciler or an operator. */
+  public HeldMessageRepository held() {
+    return new HeldMessageRepository(dsl, tenant);
+  }
+
   public MessageKeyRepository messageKeys() {
     return new MessageKeyRepository(dsl, tenant);
   }

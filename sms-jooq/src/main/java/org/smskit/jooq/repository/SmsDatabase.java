@@ -73,6 +73,12 @@ public final class SmsDatabase {
     }
   }
 
+  /** The repositories of {@code tenant} inside a transaction opened by {@link #inTransactionAcrossTenants}. */
+  public Repositories repositories(DSLContext transaction, TenantId tenant) {
+    return new Repositories(requireNonNull(transaction, "transaction"), requireNonNull(tenant, "tenant").value(),
+        config);
+  }
+
   public SchemaConfig config() {
     return config;
   }

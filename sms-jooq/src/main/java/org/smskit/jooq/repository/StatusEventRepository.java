@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.jooq.Field;
 import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.model.StoredEnum;
@@ -29,13 +30,44 @@ public final class StatusEventRepository extends TableRepository<SmsMessageStatu
         .fetch(this::toDomain);
   }
 
-  /** Events that named no known message, waiting for reconciliation, oldest first. */
-  public List<MessageStatusEvent> listUnmatched(String provider, String providerMessageSid) {
+  /**
+   * Events that named no known message, waiting for reconciliation, oldest first: those verified by
+   * {@code accountId}'s credentials (or recorded before reports remembered their account).
+   */
+  public List<MessageStatusEvent> listUnmatched(String provider, String providerMessageSid, UUID accountId) {
     var e = SMS_MESSAGE_STATUS_EVENTS;
     return dsl.selectFrom(e)
-        .where(owned(), e.MESSAGE_ID.isNull(), e.PROVIDER.eq(provider), e.PROVIDER_MESSAGE_SID.eq(providerMessageSid))
+        .where(owned(), e.MESSAGE_ID.isNull(), e.PROVIDER.eq(provider), e.PROVIDER_MESSAGE_SID.eq(providerMessageSid),
+            e.VERIFIED_ACCOUNT_ID.eq(accountId).or(e.VERIFIED_ACCOUNT_ID.isNull()))
         .orderBy(e.OCCURRED_AT, e.RECORDED_AT, e.ID)
         .fetch(this::toDomain);
+  }
+
+  /** Keeps a report that matched no message of the account whose credentials verified it. */
+  public void insertUnmatched(MessageStatusEvent event, UUID verifiedAccountId) {
+    insert(event);
+    var e = SMS_MESSAGE_STATUS_EVENTS;
+    dsl.update(e).set(e.VERIFIED_ACCOUNT_ID, verifiedAccountId).where(owned(), e.ID.eq(event.id())).execute();
+  }
+
+  /**
+   * Takes turns, until the transaction ends, with every other transaction that records a provider's id for a
+   * message or looks a report up by it: the provider's answer and a report racing it are written one after the
+   * other, so the later one always sees the earlier.
+   */
+  public void lockProviderId(String provider, String providerMessageSid) {
+    dsl.select(DSL.field("pg_advisory_xact_lock(hashtext({0}))", Object.class,
+        DSL.val("smskit-provider-id:" + provider + ":" + providerMessageSid))).fetch();
+  }
+
+  /** The latest provider id the history holds for a message, for example from an answer after a lost lease. */
+  public java.util.Optional<String> latestProviderId(UUID messageId) {
+    var e = SMS_MESSAGE_STATUS_EVENTS;
+    return dsl.select(e.PROVIDER_MESSAGE_SID).from(e)
+        .where(owned(), e.MESSAGE_ID.eq(messageId), e.PROVIDER_MESSAGE_SID.isNotNull())
+        .orderBy(e.RECORDED_AT.desc(), e.ID.desc())
+        .limit(1)
+        .fetchOptional(e.PROVIDER_MESSAGE_SID);
   }
 
   /** Points unmatched events of a provider message id at the message that now exists; returns how many. */

@@ -10,6 +10,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsContacts;
+import org.smskit.jooq.generated.tables.SmsHeldMessages;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
@@ -39,6 +40,8 @@ public class Indexes {
     public static final Index IDX_SMS_CONTACTS_CRM_ID = Internal.createIndex(DSL.name("idx_sms_contacts_crm_id"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.CRM_ID }, false);
     public static final Index IDX_SMS_CONTACTS_LAST_CONTACTED = Internal.createIndex(DSL.name("idx_sms_contacts_last_contacted"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.LAST_CONTACTED_AT.desc(), SmsContacts.SMS_CONTACTS.ID }, false);
     public static final Index IDX_SMS_CONTACTS_PHONE = Internal.createIndex(DSL.name("idx_sms_contacts_phone"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.PHONE }, true);
+    public static final Index IDX_SMS_HELD_MESSAGES_CHECKED_AT = Internal.createIndex(DSL.name("idx_sms_held_messages_checked_at"), SmsHeldMessages.SMS_HELD_MESSAGES, new OrderField[] { SmsHeldMessages.SMS_HELD_MESSAGES.CHECKED_AT, SmsHeldMessages.SMS_HELD_MESSAGES.HELD_AT }, false);
+    public static final Index IDX_SMS_HELD_MESSAGES_HELD_AT = Internal.createIndex(DSL.name("idx_sms_held_messages_held_at"), SmsHeldMessages.SMS_HELD_MESSAGES, new OrderField[] { SmsHeldMessages.SMS_HELD_MESSAGES.TENANT_ID, SmsHeldMessages.SMS_HELD_MESSAGES.HELD_AT, SmsHeldMessages.SMS_HELD_MESSAGES.MESSAGE_ID }, false);
     public static final Index IDX_SMS_INBOUND_FRAGMENTS_EXPIRES = Internal.createIndex(DSL.name("idx_sms_inbound_fragments_expires"), SmsInboundFragments.SMS_INBOUND_FRAGMENTS, new OrderField[] { SmsInboundFragments.SMS_INBOUND_FRAGMENTS.TENANT_ID, SmsInboundFragments.SMS_INBOUND_FRAGMENTS.EXPIRES_AT }, false);
     public static final Index IDX_SMS_MESSAGE_KEYS_MESSAGE = Internal.createIndex(DSL.name("idx_sms_message_keys_message"), SmsMessageKeys.SMS_MESSAGE_KEYS, new OrderField[] { SmsMessageKeys.SMS_MESSAGE_KEYS.TENANT_ID, SmsMessageKeys.SMS_MESSAGE_KEYS.MESSAGE_ID }, false);
     public static final Index IDX_SMS_MESSAGES_CONVERSATION_ID = Internal.createIndex(DSL.name("idx_sms_messages_conversation_id"), SmsMessages.SMS_MESSAGES, new OrderField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.CONVERSATION_ID, SmsMessages.SMS_MESSAGES.CREATED_AT, SmsMessages.SMS_MESSAGES.ID }, false);
@@ -62,6 +65,7 @@ public class Indexes {
     public static final Index IDX_SMS_META_CONVERSATION_UNREAD = Internal.createIndex(DSL.name("idx_sms_meta_conversation_unread"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.UNREAD_COUNT }, false);
     public static final Index IDX_SMS_OPT_OUTS_OPTED_OUT_AT = Internal.createIndex(DSL.name("idx_sms_opt_outs_opted_out_at"), SmsOptOuts.SMS_OPT_OUTS, new OrderField[] { SmsOptOuts.SMS_OPT_OUTS.TENANT_ID, SmsOptOuts.SMS_OPT_OUTS.OPTED_OUT_AT, SmsOptOuts.SMS_OPT_OUTS.ID }, false);
     public static final Index IDX_SMS_OUTBOX_DUE = Internal.createIndex(DSL.name("idx_sms_outbox_due"), SmsOutbox.SMS_OUTBOX, new OrderField[] { SmsOutbox.SMS_OUTBOX.PRIORITY, SmsOutbox.SMS_OUTBOX.DUE_AT }, false);
+    public static final Index IDX_SMS_OUTBOX_LEASE_OWNER = Internal.createIndex(DSL.name("idx_sms_outbox_lease_owner"), SmsOutbox.SMS_OUTBOX, new OrderField[] { SmsOutbox.SMS_OUTBOX.LEASE_OWNER }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_ACCOUNT_ID = Internal.createIndex(DSL.name("idx_sms_phone_numbers_account_id"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ACCOUNT_ID }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_IS_ACTIVE = Internal.createIndex(DSL.name("idx_sms_phone_numbers_is_active"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE }, false);
     public static final Index IDX_SMS_PHONE_NUMBERS_IS_PRIMARY = Internal.createIndex(DSL.name("idx_sms_phone_numbers_is_primary"), SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS, new OrderField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY }, false);

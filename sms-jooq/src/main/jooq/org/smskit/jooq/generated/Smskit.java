@@ -13,6 +13,7 @@ import org.jooq.impl.SchemaImpl;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
+import org.smskit.jooq.generated.tables.SmsHeldMessages;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
@@ -55,6 +56,12 @@ public class Smskit extends SchemaImpl {
      * Address book of SMS recipients; one contact per E.164 number and tenant.
      */
     public final SmsContacts SMS_CONTACTS = SmsContacts.SMS_CONTACTS;
+
+    /**
+     * Messages sent with an unknown outcome (no answer from the provider):
+     * never sent again without the reconciler's proof or an operator.
+     */
+    public final SmsHeldMessages SMS_HELD_MESSAGES = SmsHeldMessages.SMS_HELD_MESSAGES;
 
     /**
      * Parts of concatenated inbound messages waiting for the rest; kept briefly
@@ -148,6 +155,7 @@ public class Smskit extends SchemaImpl {
             SmsAttachments.SMS_ATTACHMENTS,
             SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS,
             SmsContacts.SMS_CONTACTS,
+            SmsHeldMessages.SMS_HELD_MESSAGES,
             SmsInboundFragments.SMS_INBOUND_FRAGMENTS,
             SmsMessageKeys.SMS_MESSAGE_KEYS,
             SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS,

@@ -7,6 +7,7 @@ package org.smskit.jooq.generated;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
+import org.smskit.jooq.generated.tables.SmsHeldMessages;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
@@ -42,6 +43,12 @@ public class Tables {
      * Address book of SMS recipients; one contact per E.164 number and tenant.
      */
     public static final SmsContacts SMS_CONTACTS = SmsContacts.SMS_CONTACTS;
+
+    /**
+     * Messages sent with an unknown outcome (no answer from the provider):
+     * never sent again without the reconciler's proof or an operator.
+     */
+    public static final SmsHeldMessages SMS_HELD_MESSAGES = SmsHeldMessages.SMS_HELD_MESSAGES;
 
     /**
      * Parts of concatenated inbound messages waiting for the rest; kept briefly

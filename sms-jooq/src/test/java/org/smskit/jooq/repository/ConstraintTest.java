@@ -396,7 +396,7 @@ class ConstraintTest extends DatabaseTest {
             attempt(1, "NULL", "NULL").replace(MESSAGE, MISSING)),
         c("sms_send_attempts_attempt_range", "sms_send_attempts", "attempt", attempt(1, "NULL", "NULL"),
             attempt(0, "NULL", "NULL")),
-        c("sms_send_attempts_outcome_check", "sms_send_attempts", "outcome", attempt(1, "'held'", "now()"),
+        c("sms_send_attempts_outcome_check", "sms_send_attempts", "outcome", attempt(1, "'reported'", "now()"),
             attempt(1, "'lost'", "now()")),
         c("sms_send_attempts_finished_after_start", "sms_send_attempts", "finished_at",
             attempt(1, "'sent'", "now() + interval '1 second'"), attempt(1, "'sent'", "now() - interval '1 second'")),
@@ -408,7 +408,20 @@ class ConstraintTest extends DatabaseTest {
         c("sms_circuit_breakers_account_fkey", "sms_circuit_breakers", "account_id", circuit(ACCOUNT, "0"),
             circuit(MISSING, "0")),
         c("sms_circuit_breakers_failures_range", "sms_circuit_breakers", "consecutive_failures",
-            circuit(ACCOUNT, "3"), circuit(ACCOUNT, "-1")));
+            circuit(ACCOUNT, "3"), circuit(ACCOUNT, "-1")),
+        c("sms_held_messages_pkey", "sms_held_messages", "message_id", held(MESSAGE, "1", "0"),
+            held(MESSAGE, "1", "0") + ";" + held(MESSAGE, "2", "0")),
+        c("sms_held_messages_message_fkey", "sms_held_messages", "message_id", held(MESSAGE, "1", "0"),
+            held(MISSING, "1", "0")),
+        c("sms_held_messages_attempt_range", "sms_held_messages", "attempt", held(MESSAGE, "1", "0"),
+            held(MESSAGE, "0", "0")),
+        c("sms_held_messages_checks_range", "sms_held_messages", "checks", held(MESSAGE, "1", "3"),
+            held(MESSAGE, "1", "-1")));
+  }
+
+  static String held(String message, String attempt, String checks) {
+    return "INSERT INTO smskit.sms_held_messages (tenant_id, message_id, held_at, attempt, reason, checks)"
+        + " VALUES ('acme', " + message + ", now(), " + attempt + ", 'outcome_unknown', " + checks + ")";
   }
 
   private static Arguments c(String constraint, String table, String field, String accepted, String refused) {

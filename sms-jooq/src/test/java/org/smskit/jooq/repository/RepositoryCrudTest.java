@@ -231,12 +231,12 @@ class RepositoryCrudTest extends DatabaseTest {
     Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
     MessageStatusEvent orphan = tx((Repositories r) -> r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), null, "vonage",
         "0A0000001234", MessageStatus.DELIVERED, "delivered", t, null, "{}", null)));
-    assertThat(tx((Repositories r) -> r.statusEvents().listUnmatched("vonage", "0A0000001234"))).containsExactly(orphan);
+    assertThat(tx((Repositories r) -> r.statusEvents().listUnmatched("vonage", "0A0000001234", Ids.newId()))).containsExactly(orphan);
 
     tx((Repositories r) -> Fixtures.conversation(r, "crud-orphan"));
     Message message = tx((Repositories r) -> Fixtures.outbound(r, "crud-orphan", "+14155550503", MessageStatus.SENT, t));
     assertThat(tx((Repositories r) -> r.statusEvents().attachUnmatched("vonage", "0A0000001234", message.id()))).isEqualTo(1);
-    assertThat(tx((Repositories r) -> r.statusEvents().listUnmatched("vonage", "0A0000001234"))).isEmpty();
+    assertThat(tx((Repositories r) -> r.statusEvents().listUnmatched("vonage", "0A0000001234", Ids.newId()))).isEmpty();
     assertThat(tx((Repositories r) -> r.statusEvents().listByMessage(message.id()))).extracting(MessageStatusEvent::id)
         .containsExactly(orphan.id());
   }

@@ -185,7 +185,7 @@ public class SmsMessageKeys extends TableImpl<SmsMessageKeysRecord> {
     public List<Check<SmsMessageKeysRecord>> getChecks() {
         return Arrays.asList(
             Internal.createCheck(this, DSL.name("sms_message_keys_key_length"), "(((char_length((key)::text) >= 1) AND (char_length((key)::text) <= 255)))", true),
-            Internal.createCheck(this, DSL.name("sms_message_keys_kind_check"), "(((kind)::text = ANY ((ARRAY['idempotency'::character varying, 'inbound'::character varying])::text[])))", true)
+            Internal.createCheck(this, DSL.name("sms_message_keys_kind_check"), "(((kind)::text = ANY ((ARRAY['idempotency'::character varying, 'inbound'::character varying, 'part'::character varying])::text[])))", true)
         );
     }
 

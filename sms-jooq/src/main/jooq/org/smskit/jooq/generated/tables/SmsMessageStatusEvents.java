@@ -119,6 +119,14 @@ public class SmsMessageStatusEvents extends TableImpl<SmsMessageStatusEventsReco
      */
     public final TableField<SmsMessageStatusEventsRecord, Instant> RECORDED_AT = createField(DSL.name("recorded_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column
+     * <code>smskit.sms_message_status_events.verified_account_id</code>. The
+     * sender account whose credentials verified the webhook that carried this
+     * report (null for our own entries).
+     */
+    public final TableField<SmsMessageStatusEventsRecord, UUID> VERIFIED_ACCOUNT_ID = createField(DSL.name("verified_account_id"), SQLDataType.UUID, this, "The sender account whose credentials verified the webhook that carried this report (null for our own entries).");
+
     private SmsMessageStatusEvents(Name alias, Table<SmsMessageStatusEventsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

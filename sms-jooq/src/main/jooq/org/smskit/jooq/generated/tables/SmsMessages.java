@@ -38,6 +38,7 @@ import org.smskit.jooq.generated.Indexes;
 import org.smskit.jooq.generated.Keys;
 import org.smskit.jooq.generated.Smskit;
 import org.smskit.jooq.generated.tables.SmsAttachments.SmsAttachmentsPath;
+import org.smskit.jooq.generated.tables.SmsHeldMessages.SmsHeldMessagesPath;
 import org.smskit.jooq.generated.tables.SmsMessageKeys.SmsMessageKeysPath;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents.SmsMessageStatusEventsPath;
 import org.smskit.jooq.generated.tables.SmsMetaConversation.SmsMetaConversationPath;
@@ -339,6 +340,19 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
             _smsAttachments = new SmsAttachmentsPath(this, null, Keys.SMS_ATTACHMENTS__SMS_ATTACHMENTS_MESSAGE_FKEY.getInverseKey());
 
         return _smsAttachments;
+    }
+
+    private transient SmsHeldMessagesPath _smsHeldMessages;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_held_messages</code> table
+     */
+    public SmsHeldMessagesPath smsHeldMessages() {
+        if (_smsHeldMessages == null)
+            _smsHeldMessages = new SmsHeldMessagesPath(this, null, Keys.SMS_HELD_MESSAGES__SMS_HELD_MESSAGES_MESSAGE_FKEY.getInverseKey());
+
+        return _smsHeldMessages;
     }
 
     private transient SmsMessageKeysPath _smsMessageKeys;

@@ -83,9 +83,11 @@ public class SmsOutbox extends TableImpl<SmsOutboxRecord> {
     public final TableField<SmsOutboxRecord, Instant> DUE_AT = createField(DSL.name("due_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
     /**
-     * The column <code>smskit.sms_outbox.attempts</code>.
+     * The column <code>smskit.sms_outbox.attempts</code>. Attempts started
+     * (requests that may have reached a provider); claims that made no request
+     * do not count.
      */
-    public final TableField<SmsOutboxRecord, Integer> ATTEMPTS = createField(DSL.name("attempts"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
+    public final TableField<SmsOutboxRecord, Integer> ATTEMPTS = createField(DSL.name("attempts"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "Attempts started (requests that may have reached a provider); claims that made no request do not count.");
 
     /**
      * The column <code>smskit.sms_outbox.lease_owner</code>.
@@ -176,7 +178,7 @@ public class SmsOutbox extends TableImpl<SmsOutboxRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.IDX_SMS_OUTBOX_DUE);
+        return Arrays.asList(Indexes.IDX_SMS_OUTBOX_DUE, Indexes.IDX_SMS_OUTBOX_LEASE_OWNER);
     }
 
     @Override

@@ -96,9 +96,12 @@ public class SmsSendAttempts extends TableImpl<SmsSendAttemptsRecord> {
     public final TableField<SmsSendAttemptsRecord, Instant> FINISHED_AT = createField(DSL.name("finished_at"), SQLDataType.INSTANT, this, "");
 
     /**
-     * The column <code>smskit.sms_send_attempts.outcome</code>.
+     * The column <code>smskit.sms_send_attempts.outcome</code>. sent, retry
+     * (retryable failure), failed, unknown (retried under the RETRY policy),
+     * held, or reported (the provider reported the message before its answer
+     * came).
      */
-    public final TableField<SmsSendAttemptsRecord, String> OUTCOME = createField(DSL.name("outcome"), SQLDataType.VARCHAR, this, "");
+    public final TableField<SmsSendAttemptsRecord, String> OUTCOME = createField(DSL.name("outcome"), SQLDataType.VARCHAR, this, "sent, retry (retryable failure), failed, unknown (retried under the RETRY policy), held, or reported (the provider reported the message before its answer came).");
 
     /**
      * The column <code>smskit.sms_send_attempts.error_code</code>.
@@ -199,7 +202,7 @@ public class SmsSendAttempts extends TableImpl<SmsSendAttemptsRecord> {
         return Arrays.asList(
             Internal.createCheck(this, DSL.name("sms_send_attempts_attempt_range"), "((attempt >= 1))", true),
             Internal.createCheck(this, DSL.name("sms_send_attempts_finished_after_start"), "((finished_at >= started_at))", true),
-            Internal.createCheck(this, DSL.name("sms_send_attempts_outcome_check"), "(((outcome)::text = ANY ((ARRAY['sent'::character varying, 'retry'::character varying, 'failed'::character varying, 'unknown'::character varying, 'held'::character varying])::text[])))", true)
+            Internal.createCheck(this, DSL.name("sms_send_attempts_outcome_check"), "(((outcome)::text = ANY ((ARRAY['sent'::character varying, 'retry'::character varying, 'failed'::character varying, 'unknown'::character varying, 'held'::character varying, 'reported'::character varying])::text[])))", true)
         );
     }
 

@@ -179,6 +179,26 @@ public class SmsMessageStatusEventsRecord extends UpdatableRecordImpl<SmsMessage
         return (Instant) get(10);
     }
 
+    /**
+     * Setter for
+     * <code>smskit.sms_message_status_events.verified_account_id</code>. The
+     * sender account whose credentials verified the webhook that carried this
+     * report (null for our own entries).
+     */
+    public void setVerifiedAccountId(UUID value) {
+        set(11, value);
+    }
+
+    /**
+     * Getter for
+     * <code>smskit.sms_message_status_events.verified_account_id</code>. The
+     * sender account whose credentials verified the webhook that carried this
+     * report (null for our own entries).
+     */
+    public UUID getVerifiedAccountId() {
+        return (UUID) get(11);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -202,7 +222,7 @@ public class SmsMessageStatusEventsRecord extends UpdatableRecordImpl<SmsMessage
     /**
      * Create a detached, initialised SmsMessageStatusEventsRecord
      */
-    public SmsMessageStatusEventsRecord(String tenantId, UUID id, UUID messageId, String provider, String providerMessageSid, String status, String providerStatus, Instant occurredAt, String providerErrorCode, String rawPayload, Instant recordedAt) {
+    public SmsMessageStatusEventsRecord(String tenantId, UUID id, UUID messageId, String provider, String providerMessageSid, String status, String providerStatus, Instant occurredAt, String providerErrorCode, String rawPayload, Instant recordedAt, UUID verifiedAccountId) {
         super(SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS);
 
         setTenantId(tenantId);
@@ -216,6 +236,7 @@ public class SmsMessageStatusEventsRecord extends UpdatableRecordImpl<SmsMessage
         setProviderErrorCode(providerErrorCode);
         setRawPayload(rawPayload);
         setRecordedAt(recordedAt);
+        setVerifiedAccountId(verifiedAccountId);
         resetChangedOnNotNull();
     }
 }

@@ -78,14 +78,18 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
     }
 
     /**
-     * Setter for <code>smskit.sms_outbox.attempts</code>.
+     * Setter for <code>smskit.sms_outbox.attempts</code>. Attempts started
+     * (requests that may have reached a provider); claims that made no request
+     * do not count.
      */
     public void setAttempts(Integer value) {
         set(4, value);
     }
 
     /**
-     * Getter for <code>smskit.sms_outbox.attempts</code>.
+     * Getter for <code>smskit.sms_outbox.attempts</code>. Attempts started
+     * (requests that may have reached a provider); claims that made no request
+     * do not count.
      */
     public Integer getAttempts() {
         return (Integer) get(4);

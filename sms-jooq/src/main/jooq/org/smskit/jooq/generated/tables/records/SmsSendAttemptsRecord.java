@@ -120,14 +120,20 @@ public class SmsSendAttemptsRecord extends UpdatableRecordImpl<SmsSendAttemptsRe
     }
 
     /**
-     * Setter for <code>smskit.sms_send_attempts.outcome</code>.
+     * Setter for <code>smskit.sms_send_attempts.outcome</code>. sent, retry
+     * (retryable failure), failed, unknown (retried under the RETRY policy),
+     * held, or reported (the provider reported the message before its answer
+     * came).
      */
     public void setOutcome(String value) {
         set(7, value);
     }
 
     /**
-     * Getter for <code>smskit.sms_send_attempts.outcome</code>.
+     * Getter for <code>smskit.sms_send_attempts.outcome</code>. sent, retry
+     * (retryable failure), failed, unknown (retried under the RETRY policy),
+     * held, or reported (the provider reported the message before its answer
+     * came).
      */
     public String getOutcome() {
         return (String) get(7);
