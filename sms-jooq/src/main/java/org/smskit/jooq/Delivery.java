@@ -70,6 +70,9 @@ import org.slf4j.LoggerFactory;
 final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
+  /** How late after its rate slot a request may still be made; later, it is withdrawn and goes again. */
+  static final Duration SLOT_TOLERANCE = Duration.ofMillis(100);
+
   /** Tries at writing the providers' answers: 100 ms, then doubling, about 3 s in all. */
   private static final int OUTCOME_WRITES = 6;
 
@@ -139,9 +142,13 @@ final class Delivery {
     }
   }
 
-  /** A request about to be made. */
+  /**
+   * A request about to be made.
+   *
+   * @param slotAt when its rate slot was taken; null when neither its number nor its account is rate limited
+   */
   record Call(Lease lease, int attempt, SmsProvider provider, OutboundMessage outbound, UUID accountId,
-      boolean probe, MessageStatus before) {
+      boolean probe, MessageStatus before, @Nullable Instant slotAt) {
     UUID messageId() {
       return lease.messageId();
     }
@@ -481,7 +488,9 @@ final class Delivery {
     String messagingService = svc == null || lease.failover() ? null : svc.providerServiceSid();
     OutboundMessage outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService,
         sending.body(), media, service.forTenant(c.tx().tenant()).webhookUrl(account.id()).orElse(null), Map.of());
-    return new Call(lease, attempt, provider, outbound, account.id(), probe, c.message().status());
+    boolean paced = numberRate > 0 || accountRate > 0;
+    return new Call(lease, attempt, provider, outbound, account.id(), probe, c.message().status(),
+        paced ? now : null);
   }
 
   static UUID accountOf(Repositories r, Message message) {
@@ -500,12 +509,17 @@ final class Delivery {
   /** Makes one request, unless the lease or the account's pause says it must not be made now. */
   private Result call(Batch batch, Call call) {
     Instant now = service.now();
-    Instant paused = service.core().pauses().until(call.tenant(), call.accountId());
+    Instant paused = pausedUntil(call);
     if (paused != null && paused.isAfter(now)) {
       return new Withdrawn(call, paused, "the provider asked to slow down");
     }
     if (batch.leaseUntil().minus(config.lease().dividedBy(2)).isBefore(now)) {
       renew(batch);
+    }
+    if (call.slotAt() != null && now.isAfter(call.slotAt().plus(SLOT_TOLERANCE))) {
+      // The rate slot was taken for then, not for now: sent this late, it would crowd the requests of the slots
+      // after it (a provider that was slow to answer the previous requests of this batch).
+      return new Withdrawn(call, now, "its rate slot passed before the request could be made");
     }
     if (batch.lost(call.messageId()) || !batch.leaseUntil().isAfter(now)) {
       // Another worker may own the message now: no request, and the outcome write will change nothing.
@@ -528,6 +542,21 @@ final class Delivery {
     }
   }
 
+  /** The end of the account's slow-down: known here, or read from the database when that reading is stale. */
+  private @Nullable Instant pausedUntil(Call call) {
+    AccountPauses pauses = service.core().pauses();
+    if (pauses.stale(call.tenant(), call.accountId())) {
+      try {
+        Instant stored = service.core().db().inTransaction(org.smskit.core.TenantId.of(call.tenant()),
+            r -> r.outbox().pausedUntil(call.accountId()).orElse(null));
+        pauses.read(call.tenant(), call.accountId(), stored);
+      } catch (RuntimeException e) {
+        log.debug("smskit could not read the pause of account {}: {}", call.accountId(), e.toString());
+      }
+    }
+    return pauses.until(call.tenant(), call.accountId());
+  }
+
   /** Renews every lease of the batch now; messages it no longer holds are not called. */
   void renew(Batch batch) {
     Instant until = service.now().plus(config.lease());
@@ -543,14 +572,15 @@ final class Delivery {
 
   /**
    * A 429: every further request of this JVM to the account waits at once, and other dispatchers learn of it
-   * from the account's bucket, written now rather than with the batch's outcomes.
+   * from the account's pause, written now rather than with the batch's outcomes (which also move the account's
+   * rate bucket, so that claims and prepares wait too).
    */
   private void slowDown(Call call, ProviderException e) {
     Instant until = service.now().plus(e.retryAfter().orElse(config.backoff()));
     service.core().pauses().pause(call.tenant(), call.accountId(), until);
     try {
       service.writeAcross(tx -> {
-        tx.tenant(call.tenant()).r().outbox().slowDownAccount(call.accountId(), until.plus(config.accountBurst()));
+        tx.tenant(call.tenant()).r().outbox().pauseAccount(call.accountId(), until);
         return null;
       });
     } catch (RuntimeException storage) {
@@ -592,6 +622,7 @@ final class Delivery {
   private static final class Health {
     /** Per account, its calls' outcomes in the order they were recorded (true: a success). */
     final Map<Circuit, List<Boolean>> circuits = new TreeMap<>();
+    /** Per account, the end of the slow-down a 429 asked for. */
     final Map<Bucket, Instant> slowDowns = new TreeMap<>();
 
     void outcome(Circuit circuit, boolean success) {
@@ -629,7 +660,8 @@ final class Delivery {
       receipts.put(call.messageId(), receipt);
     }
     for (var slow : health.slowDowns.entrySet()) {
-      tx.tenant(slow.getKey().tenant()).r().outbox().slowDownAccount(slow.getKey().target(), slow.getValue());
+      tx.tenant(slow.getKey().tenant()).r().outbox().slowDownAccount(slow.getKey().target(),
+          slow.getValue().plus(config.accountBurst()));
     }
     for (var circuit : health.circuits.entrySet()) {
       OutboxRepository outbox = tx.tenant(circuit.getKey().tenant()).r().outbox();
@@ -720,8 +752,7 @@ final class Delivery {
     }
     if (e.kind() == ProviderException.Kind.RATE_LIMITED) {
       health.slowDowns.merge(Bucket.account(call.tenant(), call.accountId()),
-          now.plus(e.retryAfter().orElse(config.backoff())).plus(config.accountBurst()),
-          (a, b) -> a.isAfter(b) ? a : b);
+          now.plus(e.retryAfter().orElse(config.backoff())), (a, b) -> a.isAfter(b) ? a : b);
     }
     if (message.status() != MessageStatus.SENDING) {
       // A status report moved the message on while the request was out: the provider has it, whatever this

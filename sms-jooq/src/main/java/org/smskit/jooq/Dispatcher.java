@@ -62,9 +62,9 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Starts {@link DispatcherConfig#workers()} threads that claim and send, a pool for the requests of each batch
-   * ({@link DispatcherConfig#sendConcurrency()} per worker), and one upkeep thread that renews the leases of
-   * messages in flight every third of a lease (and reconciles held messages when
+   * Starts {@link DispatcherConfig#workers()} threads that claim and send, a pool that makes the requests of each
+   * claimed batch at once (so that every request leaves when its rate slot is taken), and one upkeep thread that
+   * renews the leases of messages in flight every third of a lease (and reconciles held messages when
    * {@link DispatcherConfig#reconcileInterval()} is set).
    */
   public synchronized Dispatcher start() {
@@ -72,11 +72,9 @@ public final class Dispatcher implements AutoCloseable {
       return this;
     }
     running = true;
-    if (config.sendConcurrency() > 1) {
-      AtomicLong sender = new AtomicLong();
-      senders = Executors.newFixedThreadPool(config.workers() * config.sendConcurrency(),
-          daemon(() -> name + "-send-" + sender.incrementAndGet()));
-    }
+    AtomicLong sender = new AtomicLong();
+    // At most workers x batchSize requests are in flight; idle threads go after a minute.
+    senders = Executors.newCachedThreadPool(daemon(() -> name + "-send-" + sender.incrementAndGet()));
     upkeep = Executors.newSingleThreadScheduledExecutor(daemon(() -> name + "-upkeep"));
     long heartbeat = Math.max(1, config.lease().toMillis() / 3);
     upkeep.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);

@@ -15,7 +15,8 @@ import org.smskit.core.Require;
  * @param workers threads that claim and send (default 2)
  * @param pollInterval how soon an idle worker looks again; doubles while idle, up to {@code maxPollInterval}
  *     (default 100 ms, up to 2 s); a message queued by this JVM wakes the workers at once
- * @param batchSize messages claimed per claim (default 20)
+ * @param batchSize messages claimed per claim (default 20); a started dispatcher makes the requests of a batch at
+ *     once, so this also bounds each worker's requests in flight
  * @param lease how long a claimed message belongs to its worker; a started dispatcher renews the leases of its
  *     messages every third of it while they are in flight, and a worker that dies gives them up when they expire
  *     (default 5 minutes)
@@ -34,8 +35,6 @@ import org.smskit.core.Require;
  * @param circuitOpen how long an open circuit sends through the fallback account before trying again (60 s)
  * @param accountBurst how far ahead of its steady rate a provider account may send at once (default 1 s, so an
  *     account of 100 segments per second may take 100 at once, then 100 per second); numbers never burst
- * @param sendConcurrency requests of one claimed batch in flight at once, per worker (default 4; 1 sends them one
- *     after the other)
  * @param reconcileInterval how often a started dispatcher looks held messages up at their providers (default
  *     null: only when {@link SmsService#reconcileHeld} is called)
  */
@@ -57,7 +56,6 @@ public record DispatcherConfig(
     int circuitFailures,
     Duration circuitOpen,
     Duration accountBurst,
-    int sendConcurrency,
     @Nullable Duration reconcileInterval) {
 
   /** What a dispatcher does when a send's outcome is unknown (the request was written, no answer came). */
@@ -76,7 +74,6 @@ public record DispatcherConfig(
     atLeastOne("batchSize", batchSize);
     atLeastOne("maxAttempts", maxAttempts);
     atLeastOne("circuitFailures", circuitFailures);
-    atLeastOne("sendConcurrency", sendConcurrency);
     positive("pollInterval", pollInterval);
     positive("maxPollInterval", maxPollInterval);
     positive("lease", lease);
@@ -141,7 +138,6 @@ public record DispatcherConfig(
     private int circuitFailures = 5;
     private Duration circuitOpen = Duration.ofSeconds(60);
     private Duration accountBurst = Duration.ofSeconds(1);
-    private int sendConcurrency = 4;
     private Duration reconcileInterval;
 
     private Builder() {}
@@ -180,16 +176,13 @@ public record DispatcherConfig(
     /** How far ahead of its rate an account may send at once; {@code Duration.ZERO} spaces every segment. */
     public Builder accountBurst(Duration value) { accountBurst = value; return this; }
 
-    /** Requests of one batch in flight at once, per worker (1: one after the other). */
-    public Builder sendConcurrency(int value) { sendConcurrency = value; return this; }
-
     /** How often a started dispatcher reconciles held messages (default: never by itself). */
     public Builder reconcileInterval(Duration value) { reconcileInterval = value; return this; }
 
     public DispatcherConfig build() {
       return new DispatcherConfig(workers, pollInterval, maxPollInterval, batchSize, lease, maxAttempts, backoff,
           maxBackoff, unknownOutcome, longCodeRate, tollFreeRate, accountRates, numberRates, accountRateOverrides,
-          circuitFailures, circuitOpen, accountBurst, sendConcurrency, reconcileInterval);
+          circuitFailures, circuitOpen, accountBurst, reconcileInterval);
     }
   }
 }

@@ -133,6 +133,23 @@ abstract class DispatchTestBase extends ServiceTestBase {
     return due.get(0) == null ? Optional.empty() : Optional.of(Instant.parse(due.get(0)));
   }
 
+  /**
+   * Outbound messages of any tenant that are stranded: queued or scheduled without an outbox row; sending without
+   * an attempt; or sending, unknown to the provider, and neither leased nor held. The database refuses to commit
+   * any of these; this reads what is there, as proof.
+   */
+  List<String> stranded() {
+    return db.strings("SELECT m.id || ' ' || m.status FROM smskit.sms_messages m WHERE m.direction = 'outbound' AND ("
+        + " (m.status IN ('queued', 'scheduled') AND NOT EXISTS (SELECT 1 FROM smskit.sms_outbox o"
+        + "   WHERE o.tenant_id = m.tenant_id AND o.message_id = m.id))"
+        + " OR (m.status = 'sending' AND NOT EXISTS (SELECT 1 FROM smskit.sms_send_attempts a"
+        + "   WHERE a.tenant_id = m.tenant_id AND a.message_id = m.id))"
+        + " OR (m.status = 'sending' AND m.provider_message_sid IS NULL"
+        + "   AND NOT EXISTS (SELECT 1 FROM smskit.sms_outbox o WHERE o.tenant_id = m.tenant_id AND o.message_id = m.id)"
+        + "   AND NOT EXISTS (SELECT 1 FROM smskit.sms_held_messages h"
+        + "     WHERE h.tenant_id = m.tenant_id AND h.message_id = m.id)))");
+  }
+
   /** A message's outbox row. */
   Optional<OutboxRepository.Entry> outbox(UUID messageId) {
     return sms.inTransaction((Repositories r) -> r.outbox().lock(messageId));

@@ -35,6 +35,7 @@ final class TestProviderFactory implements SmsProviderFactory {
   final AtomicInteger created = new AtomicInteger();
   final AtomicInteger closed = new AtomicInteger();
   final AtomicInteger sendCalls = new AtomicInteger();
+  final List<org.smskit.core.spi.LookupRequest> lookups = new CopyOnWriteArrayList<>();
 
   void reset() {
     network = new SimulatedNetwork();
@@ -44,6 +45,7 @@ final class TestProviderFactory implements SmsProviderFactory {
     created.set(0);
     closed.set(0);
     sendCalls.set(0);
+    lookups.clear();
   }
 
   SimulatedNetwork network() {
@@ -98,6 +100,12 @@ final class TestProviderFactory implements SmsProviderFactory {
     @Override
     public WebhookEvent parseWebhook(WebhookRequest request, WebhookContext context) {
       return delegate.parseWebhook(request, context);
+    }
+
+    @Override
+    public org.smskit.core.spi.LookupResult lookup(org.smskit.core.spi.LookupRequest request) {
+      lookups.add(request);
+      return delegate.lookup(request);
     }
 
     @Override

@@ -23,8 +23,12 @@ public final class SimulatedNetwork {
   /** One message a simulated provider accepted. */
   public record Sent(String providerMessageId, String accountSid, OutboundMessage message) {}
 
+  /** A scripted failure; {@code afterAccepting}: the message is accepted, then the answer is lost. */
+  record Failure(ProviderException error, boolean afterAccepting) {}
+
   private final List<Sent> sent = new ArrayList<>();
-  private final Deque<ProviderException> scriptedFailures = new ArrayDeque<>();
+  private final Deque<Failure> scriptedFailures = new ArrayDeque<>();
+  private volatile boolean lookupsAnswer = true;
   private final Map<String, SimulatedProvider> senders = new ConcurrentHashMap<>();
 
   /** Every message accepted so far, in order. */
@@ -35,8 +39,26 @@ public final class SimulatedNetwork {
   /** Makes the next send fail with {@code kind} (and provider code {@code code}) instead of being accepted. */
   public synchronized void failNextSend(ProviderException.Kind kind, @Nullable String code) {
     Duration retryAfter = kind == ProviderException.Kind.RATE_LIMITED ? Duration.ofSeconds(1) : null;
-    scriptedFailures.add(new ProviderException(SimulatedProvider.NAME, kind, code, kind == ProviderException.Kind
-        .RATE_LIMITED ? 429 : 0, retryAfter, "scripted failure", null));
+    scriptedFailures.add(new Failure(new ProviderException(SimulatedProvider.NAME, kind, code, kind
+        == ProviderException.Kind.RATE_LIMITED ? 429 : 0, retryAfter, "scripted failure", null), false));
+  }
+
+  /**
+   * Makes the next send reach the network (it is accepted and recorded) while its answer is lost: the sender sees
+   * an unknown outcome (a read timeout).
+   */
+  public synchronized void loseNextAnswer() {
+    scriptedFailures.add(new Failure(new ProviderException(SimulatedProvider.NAME,
+        ProviderException.Kind.OUTCOME_UNKNOWN, null, 0, null, "scripted: read timed out", null), true));
+  }
+
+  /** Whether {@link SimulatedProvider#lookup} answers from the records (default) or says it cannot tell. */
+  public void lookupsAnswer(boolean answer) {
+    lookupsAnswer = answer;
+  }
+
+  boolean lookupsAnswer() {
+    return lookupsAnswer;
   }
 
   /**
@@ -54,7 +76,7 @@ public final class SimulatedNetwork {
     return sender.statusCallback(webhookUrl, providerMessageId, status, errorCode);
   }
 
-  synchronized ProviderException nextFailure() {
+  synchronized Failure nextFailure() {
     return scriptedFailures.poll();
   }
 

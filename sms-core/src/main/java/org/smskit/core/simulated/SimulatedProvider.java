@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,6 +23,8 @@ import org.smskit.core.phone.Address;
 import org.smskit.core.spi.FormEncoding;
 import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.spi.InboundMessageEvent;
+import org.smskit.core.spi.LookupRequest;
+import org.smskit.core.spi.LookupResult;
 import org.smskit.core.spi.OutboundMessage;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
@@ -53,8 +56,10 @@ public final class SimulatedProvider implements SmsProvider {
   private final String accountSid;
   private final byte[] key;
   private final SimulatedNetwork network;
+  private final Clock clock;
 
   SimulatedProvider(ProviderConfig config, SimulatedNetwork network) {
+    this.clock = config.clock();
     this.accountSid = config.accountSid() == null ? "SIM" : config.accountSid();
     this.key = config.token()
         .orElseThrow(() -> new InvalidInputException("auth_token", "the simulated provider signs webhooks with it"))
@@ -78,16 +83,40 @@ public final class SimulatedProvider implements SmsProvider {
       throw new ProviderException(NAME, ProviderException.Kind.UNSUPPORTED, null,
           "at most " + CAPABILITIES.maxMediaPerMessage() + " media per message");
     }
-    ProviderException failure = network.nextFailure();
-    if (failure != null) {
-      throw failure;
+    SimulatedNetwork.Failure failure = network.nextFailure();
+    if (failure != null && !failure.afterAccepting()) {
+      throw failure.error();
     }
     String id = "SM" + HexFormat.of().formatHex(randomBytes(16));
     network.record(new SimulatedNetwork.Sent(id, accountSid, message), this);
+    if (failure != null) {
+      throw failure.error(); // accepted, but the answer is lost on its way back
+    }
     int segments = message.body() == null || message.body().isEmpty() ? 1
         : Math.max(1, SmsText.analyze(message.body()).segments());
     return new SendResult(id, MessageStatus.SENDING, segments, null, null, List.of(id),
         "{\"id\":\"" + id + "\",\"status\":\"sending\"}");
+  }
+
+  /**
+   * Looks a message up in the network's records, which are complete: a message it has no record of (by our id,
+   * which it keeps as the client reference) was provably never accepted.
+   */
+  @Override
+  public LookupResult lookup(LookupRequest request) {
+    if (!network.lookupsAnswer()) {
+      return new LookupResult.Unknown("the simulated lookup is switched off");
+    }
+    for (SimulatedNetwork.Sent sent : network.sent()) {
+      boolean same = request.knownProviderId().map(sent.providerMessageId()::equals)
+          .orElse(sent.message().messageId().equals(request.messageId()));
+      if (same) {
+        return new LookupResult.Found(sent.providerMessageId(), MessageStatus.SENT, "sent", null, null, null,
+            "{\"id\":\"" + sent.providerMessageId() + "\",\"status\":\"sent\"}");
+      }
+    }
+    return new LookupResult.NotFound("no message " + request.messageId() + " among the "
+        + network.sent().size() + " the simulated network accepted");
   }
 
   /** The signed webhook with which this provider reports that {@code providerMessageId} reached {@code status}. */
@@ -98,7 +127,7 @@ public final class SimulatedProvider implements SmsProvider {
     form.put("AccountSid", List.of(accountSid));
     form.put("MessageId", List.of(providerMessageId));
     form.put("Status", List.of(status.dbValue()));
-    form.put("Timestamp", List.of(Instant.now().toString()));
+    form.put("Timestamp", List.of(clock.instant().toString()));
     network.sent().stream().filter(s -> s.providerMessageId().equals(providerMessageId)).findFirst()
         .ifPresent(s -> form.put("ClientReference", List.of(s.message().messageId().toString())));
     if (errorCode != null) {
@@ -117,7 +146,7 @@ public final class SimulatedProvider implements SmsProvider {
     form.put("From", List.of(from.value()));
     form.put("To", List.of(to.value()));
     form.put("Body", List.of(body == null ? "" : body));
-    form.put("Timestamp", List.of(Instant.now().toString()));
+    form.put("Timestamp", List.of(clock.instant().toString()));
     for (int i = 0; i < media.size(); i++) {
       InboundMedia m = media.get(i);
       form.put("MediaUrl" + i, List.of(m.url()));

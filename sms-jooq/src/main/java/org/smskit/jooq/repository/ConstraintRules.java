@@ -150,6 +150,8 @@ final class ConstraintRules {
       entry("sms_circuit_breakers_pkey", "account_id", "already has a circuit breaker"),
       entry("sms_circuit_breakers_account_fkey", "account_id", "must name an existing sender account"),
       entry("sms_circuit_breakers_failures_range", "consecutive_failures", "must not be negative"),
+      entry("sms_account_pauses_pkey", "account_id", "is already paused"),
+      entry("sms_account_pauses_account_fkey", "account_id", "must name an existing sender account"),
       entry("sms_held_messages_pkey", "message_id", "is already held"),
       entry("sms_held_messages_message_fkey", "message_id", "must name an existing message"),
       entry("sms_held_messages_attempt_range", "attempt", "must be at least 1"),

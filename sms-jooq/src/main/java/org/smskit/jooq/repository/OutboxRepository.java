@@ -1,5 +1,6 @@
 package org.smskit.jooq.repository;
 
+import static org.smskit.jooq.generated.Tables.SMS_ACCOUNT_PAUSES;
 import static org.smskit.jooq.generated.Tables.SMS_CIRCUIT_BREAKERS;
 import static org.smskit.jooq.generated.Tables.SMS_OUTBOX;
 import static org.smskit.jooq.generated.Tables.SMS_RATE_BUCKETS;
@@ -214,17 +215,41 @@ public final class OutboxRepository {
         SMS_SEND_ATTEMPTS.MESSAGE_ID.eq(messageId));
   }
 
-  /** Holds back an account (a provider asked us to slow down) until {@code until}. */
-  public void slowDownAccount(UUID accountId, Instant until) {
-    dsl.insertInto(SMS_RATE_BUCKETS)
-        .set(SMS_RATE_BUCKETS.TENANT_ID, tenant)
-        .set(SMS_RATE_BUCKETS.KIND, DispatchQueue.ACCOUNT)
-        .set(SMS_RATE_BUCKETS.TARGET_ID, accountId)
-        .set(SMS_RATE_BUCKETS.AVAILABLE_AT, until)
-        .onConflict(SMS_RATE_BUCKETS.TENANT_ID, SMS_RATE_BUCKETS.KIND, SMS_RATE_BUCKETS.TARGET_ID)
+  /**
+   * Holds back an account (a provider asked us to slow down) in its rate bucket: no claim or slot before
+   * {@code availableAt} (the pause plus the burst, so that it is honoured in full).
+   */
+  public void slowDownAccount(UUID accountId, Instant availableAt) {
+    var b = SMS_RATE_BUCKETS;
+    dsl.insertInto(b)
+        .set(b.TENANT_ID, tenant)
+        .set(b.KIND, DispatchQueue.ACCOUNT)
+        .set(b.TARGET_ID, accountId)
+        .set(b.AVAILABLE_AT, availableAt)
+        .onConflict(b.TENANT_ID, b.KIND, b.TARGET_ID)
         .doUpdate()
-        .set(SMS_RATE_BUCKETS.AVAILABLE_AT, DSL.greatest(SMS_RATE_BUCKETS.AVAILABLE_AT, DSL.val(until)))
+        .set(b.AVAILABLE_AT, DSL.greatest(b.AVAILABLE_AT, DSL.val(availableAt)))
         .execute();
+  }
+
+  /** Pauses every request to the account until {@code until} (a 429 with Retry-After). */
+  public void pauseAccount(UUID accountId, Instant until) {
+    var p = SMS_ACCOUNT_PAUSES;
+    dsl.insertInto(p)
+        .set(p.TENANT_ID, tenant)
+        .set(p.ACCOUNT_ID, accountId)
+        .set(p.PAUSED_UNTIL, until)
+        .onConflict(p.TENANT_ID, p.ACCOUNT_ID)
+        .doUpdate()
+        .set(p.PAUSED_UNTIL, DSL.greatest(p.PAUSED_UNTIL, DSL.val(until)))
+        .execute();
+  }
+
+  /** The end of the account's pause, if the provider asked for one. */
+  public java.util.Optional<Instant> pausedUntil(UUID accountId) {
+    var p = SMS_ACCOUNT_PAUSES;
+    return dsl.select(p.PAUSED_UNTIL).from(p).where(p.TENANT_ID.eq(tenant), p.ACCOUNT_ID.eq(accountId))
+        .fetchOptional(p.PAUSED_UNTIL);
   }
 
   /**

@@ -9,6 +9,7 @@ import org.jooq.TableField;
 import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
+import org.smskit.jooq.generated.tables.SmsAccountPauses;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
@@ -26,6 +27,7 @@ import org.smskit.jooq.generated.tables.SmsSendAttempts;
 import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts;
+import org.smskit.jooq.generated.tables.records.SmsAccountPausesRecord;
 import org.smskit.jooq.generated.tables.records.SmsAttachmentsRecord;
 import org.smskit.jooq.generated.tables.records.SmsCircuitBreakersRecord;
 import org.smskit.jooq.generated.tables.records.SmsContactsRecord;
@@ -56,6 +58,7 @@ public class Keys {
     // UNIQUE and PRIMARY KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final UniqueKey<SmsAccountPausesRecord> SMS_ACCOUNT_PAUSES_PKEY = Internal.createUniqueKey(SmsAccountPauses.SMS_ACCOUNT_PAUSES, DSL.name("sms_account_pauses_pkey"), new TableField[] { SmsAccountPauses.SMS_ACCOUNT_PAUSES.TENANT_ID, SmsAccountPauses.SMS_ACCOUNT_PAUSES.ACCOUNT_ID }, true);
     public static final UniqueKey<SmsAttachmentsRecord> SMS_ATTACHMENTS_PKEY = Internal.createUniqueKey(SmsAttachments.SMS_ATTACHMENTS, DSL.name("sms_attachments_pkey"), new TableField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.ID }, true);
     public static final UniqueKey<SmsCircuitBreakersRecord> SMS_CIRCUIT_BREAKERS_PKEY = Internal.createUniqueKey(SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS, DSL.name("sms_circuit_breakers_pkey"), new TableField[] { SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.TENANT_ID, SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.ACCOUNT_ID }, true);
     public static final UniqueKey<SmsContactsRecord> SMS_CONTACTS_PKEY = Internal.createUniqueKey(SmsContacts.SMS_CONTACTS, DSL.name("sms_contacts_pkey"), new TableField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ID }, true);
@@ -80,6 +83,7 @@ public class Keys {
     // FOREIGN KEY definitions
     // -------------------------------------------------------------------------
 
+    public static final ForeignKey<SmsAccountPausesRecord, SmsSenderAccountsRecord> SMS_ACCOUNT_PAUSES__SMS_ACCOUNT_PAUSES_ACCOUNT_FKEY = Internal.createForeignKey(SmsAccountPauses.SMS_ACCOUNT_PAUSES, DSL.name("sms_account_pauses_account_fkey"), new TableField[] { SmsAccountPauses.SMS_ACCOUNT_PAUSES.TENANT_ID, SmsAccountPauses.SMS_ACCOUNT_PAUSES.ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
     public static final ForeignKey<SmsAttachmentsRecord, SmsMessagesRecord> SMS_ATTACHMENTS__SMS_ATTACHMENTS_MESSAGE_FKEY = Internal.createForeignKey(SmsAttachments.SMS_ATTACHMENTS, DSL.name("sms_attachments_message_fkey"), new TableField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.MESSAGE_ID }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID }, true);
     public static final ForeignKey<SmsCircuitBreakersRecord, SmsSenderAccountsRecord> SMS_CIRCUIT_BREAKERS__SMS_CIRCUIT_BREAKERS_ACCOUNT_FKEY = Internal.createForeignKey(SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS, DSL.name("sms_circuit_breakers_account_fkey"), new TableField[] { SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.TENANT_ID, SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
     public static final ForeignKey<SmsContactsRecord, SmsSenderPhoneNumbersRecord> SMS_CONTACTS__SMS_CONTACTS_ASSIGNED_PHONE_NUMBER_FKEY = Internal.createForeignKey(SmsContacts.SMS_CONTACTS, DSL.name("sms_contacts_assigned_phone_number_fkey"), new TableField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID }, Keys.SMS_SENDER_PHONE_NUMBERS_PKEY, new TableField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ID }, true);

@@ -10,6 +10,7 @@ import java.util.List;
 import org.jooq.Catalog;
 import org.jooq.Table;
 import org.jooq.impl.SchemaImpl;
+import org.smskit.jooq.generated.tables.SmsAccountPauses;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
@@ -41,6 +42,12 @@ public class Smskit extends SchemaImpl {
      * The reference instance of <code>smskit</code>
      */
     public static final Smskit SMSKIT = new Smskit();
+
+    /**
+     * Per account: no request until paused_until (the provider asked us to slow
+     * down).
+     */
+    public final SmsAccountPauses SMS_ACCOUNT_PAUSES = SmsAccountPauses.SMS_ACCOUNT_PAUSES;
 
     /**
      * Media of a message; deleted with it.
@@ -152,6 +159,7 @@ public class Smskit extends SchemaImpl {
     @Override
     public final List<Table<?>> getTables() {
         return Arrays.asList(
+            SmsAccountPauses.SMS_ACCOUNT_PAUSES,
             SmsAttachments.SMS_ATTACHMENTS,
             SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS,
             SmsContacts.SMS_CONTACTS,

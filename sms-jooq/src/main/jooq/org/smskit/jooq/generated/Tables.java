@@ -4,6 +4,7 @@
 package org.smskit.jooq.generated;
 
 
+import org.smskit.jooq.generated.tables.SmsAccountPauses;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
@@ -28,6 +29,12 @@ import org.smskit.jooq.generated.tables.SmsServiceAccounts;
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class Tables {
+
+    /**
+     * Per account: no request until paused_until (the provider asked us to slow
+     * down).
+     */
+    public static final SmsAccountPauses SMS_ACCOUNT_PAUSES = SmsAccountPauses.SMS_ACCOUNT_PAUSES;
 
     /**
      * Media of a message; deleted with it.

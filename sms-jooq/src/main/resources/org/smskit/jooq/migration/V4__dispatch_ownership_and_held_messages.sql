@@ -127,3 +127,16 @@ COMMENT ON COLUMN sms_message_status_events.verified_account_id IS
 ALTER TABLE sms_message_keys DROP CONSTRAINT sms_message_keys_kind_check;
 ALTER TABLE sms_message_keys ADD CONSTRAINT sms_message_keys_kind_check
   CHECK (kind IN ('idempotency', 'inbound', 'part'));
+
+-- A provider's slow-down (429 with Retry-After) of an account, apart from its rate bucket: written at once by the
+-- worker that got the 429 (a row no claim or prepare locks, so the write never waits), and checked by every
+-- dispatcher just before each request, including requests of batches claimed and prepared before the 429 came.
+CREATE TABLE sms_account_pauses (
+  tenant_id    text COLLATE "C" NOT NULL,
+  account_id   uuid             NOT NULL,
+  paused_until timestamptz      NOT NULL,
+  CONSTRAINT sms_account_pauses_pkey PRIMARY KEY (tenant_id, account_id),
+  CONSTRAINT sms_account_pauses_account_fkey FOREIGN KEY (tenant_id, account_id)
+    REFERENCES sms_sender_accounts (tenant_id, id) ON DELETE CASCADE
+);
+COMMENT ON TABLE sms_account_pauses IS 'Per account: no request until paused_until (the provider asked us to slow down).';

@@ -409,6 +409,9 @@ class ConstraintTest extends DatabaseTest {
             circuit(MISSING, "0")),
         c("sms_circuit_breakers_failures_range", "sms_circuit_breakers", "consecutive_failures",
             circuit(ACCOUNT, "3"), circuit(ACCOUNT, "-1")),
+        c("sms_account_pauses_pkey", "sms_account_pauses", "account_id", pause(ACCOUNT),
+            pause(ACCOUNT) + ";" + pause(ACCOUNT)),
+        c("sms_account_pauses_account_fkey", "sms_account_pauses", "account_id", pause(ACCOUNT), pause(MISSING)),
         c("sms_held_messages_pkey", "sms_held_messages", "message_id", held(MESSAGE, "1", "0"),
             held(MESSAGE, "1", "0") + ";" + held(MESSAGE, "2", "0")),
         c("sms_held_messages_message_fkey", "sms_held_messages", "message_id", held(MESSAGE, "1", "0"),
@@ -417,6 +420,11 @@ class ConstraintTest extends DatabaseTest {
             held(MESSAGE, "0", "0")),
         c("sms_held_messages_checks_range", "sms_held_messages", "checks", held(MESSAGE, "1", "3"),
             held(MESSAGE, "1", "-1")));
+  }
+
+  static String pause(String account) {
+    return "INSERT INTO smskit.sms_account_pauses (tenant_id, account_id, paused_until) VALUES ('acme', " + account
+        + ", now())";
   }
 
   static String held(String message, String attempt, String checks) {

@@ -37,6 +37,7 @@ import org.jooq.impl.TableImpl;
 import org.smskit.jooq.generated.Indexes;
 import org.smskit.jooq.generated.Keys;
 import org.smskit.jooq.generated.Smskit;
+import org.smskit.jooq.generated.tables.SmsAccountPauses.SmsAccountPausesPath;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers.SmsCircuitBreakersPath;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers.SmsSenderPhoneNumbersPath;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts.SmsServiceAccountsPath;
@@ -193,6 +194,19 @@ public class SmsSenderAccounts extends TableImpl<SmsSenderAccountsRecord> {
     @Override
     public UniqueKey<SmsSenderAccountsRecord> getPrimaryKey() {
         return Keys.SMS_SENDER_ACCOUNTS_PKEY;
+    }
+
+    private transient SmsAccountPausesPath _smsAccountPauses;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_account_pauses</code> table
+     */
+    public SmsAccountPausesPath smsAccountPauses() {
+        if (_smsAccountPauses == null)
+            _smsAccountPauses = new SmsAccountPausesPath(this, null, Keys.SMS_ACCOUNT_PAUSES__SMS_ACCOUNT_PAUSES_ACCOUNT_FKEY.getInverseKey());
+
+        return _smsAccountPauses;
     }
 
     private transient SmsCircuitBreakersPath _smsCircuitBreakers;
