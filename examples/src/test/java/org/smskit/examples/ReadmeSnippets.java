@@ -49,7 +49,7 @@ final class ReadmeSnippets {
 
   static DispatchQueue.Stats dispatching(SmsService sms) {
     Dispatcher dispatcher = sms.dispatcher(DispatcherConfig.builder().workers(2).batchSize(20).build()).start();
-    DispatchQueue.Stats stats = sms.dispatchStats(); // queued, sending, retrying, failedLastHour, oldestQueuedAge
+    DispatchQueue.Stats stats = sms.dispatchStats(); // queued, sending, held, retrying, failedLastHour, oldestQueuedAge
     dispatcher.close();
     return stats;
   }
