@@ -413,6 +413,12 @@ final class Delivery {
       }
     }
     ServiceAccount svc = message.serviceAccountId() == null ? null : r.serviceAccounts().get(message.serviceAccountId());
+    String refusal = refusal(r, message, svc, lease, entry.get());
+    if (refusal != null) {
+      refuse(t, message, refusal, now);
+      done.put(messageId, receipt(r.messages().get(messageId)));
+      return Optional.empty();
+    }
     if (svc != null && service.core().quietHours() != null && message.to() instanceof PhoneNumber to) {
       // A retry or a rate-limit wait may have carried a marketing message into the recipient's quiet hours.
       Optional<org.smskit.core.model.Contact> contact = r.contacts().findByPhone(to);
@@ -425,6 +431,54 @@ final class Delivery {
     }
     UUID numberId = lease.failover() && lease.numberId() != null ? lease.numberId() : message.senderPhoneNumberId();
     return Optional.of(new Candidate(lease, t, message, entry.get(), numberId));
+  }
+
+  /**
+   * Rules that must hold when a message leaves, not only when it was queued: the recipient has not opted out
+   * since (same scopes; a reply to HELP is exempt), and the account, number and service it goes through are still
+   * active. Returns the reason it must not go, or null.
+   */
+  private @Nullable String refusal(Repositories r, Message message, @Nullable ServiceAccount svc, Lease lease,
+      OutboxRepository.Entry entry) {
+    if (!entry.optOutExempt() && message.to() instanceof PhoneNumber to) {
+      for (OptOut optOut : r.optOuts().active(to)) {
+        if (Outbound.applies(optOut, svc, service.core().transactionalIgnoresMarketingOptOut())) {
+          return OPTED_OUT;
+        }
+      }
+    }
+    if (svc != null && !svc.active()) {
+      return SENDER_DEACTIVATED + ": service " + svc.id();
+    }
+    UUID numberId = lease.failover() && lease.numberId() != null ? lease.numberId() : message.senderPhoneNumberId();
+    if (numberId != null && !r.phoneNumbers().get(numberId).active()) {
+      return SENDER_DEACTIVATED + ": number " + numberId;
+    }
+    SenderAccount account = r.senderAccounts().get(lease.accountId());
+    if (!account.active()) {
+      return SENDER_DEACTIVATED + ": account " + account.id();
+    }
+    return null;
+  }
+
+  /** The error code of a message refused at send time because its recipient opted out. */
+  static final String OPTED_OUT = "opted_out";
+  /** The error code of a message refused at send time because its account, number or service was deactivated. */
+  static final String SENDER_DEACTIVATED = "sender_deactivated";
+
+  /** Fails a message that must not go, without a request or an attempt. */
+  private static void refuse(Tx tx, Message message, String reason, Instant now) {
+    Repositories r = tx.r();
+    int colon = reason.indexOf(':');
+    String code = colon < 0 ? reason : reason.substring(0, colon);
+    r.outbox().remove(message.id());
+    r.held().release(message.id());
+    Message failed = Transitions.forward(r, message, MessageStatus.FAILED, code, now).orElse(message);
+    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), message.provider(), null,
+        MessageStatus.FAILED, "refused", now, code, reason, null));
+    tx.events().add(new SmsEvent.SendFailed(tx.tenant(), failed, code, reason));
+    tx.events().add(new SmsEvent.MessageStatusChanged(tx.tenant(), failed, message.status()));
+    log.info("smskit did not send message {}: {}", message.id(), reason);
   }
 
   /** The circuit and the rate decide; then the attempt is counted and the message marked sending. */
@@ -455,6 +509,25 @@ final class Delivery {
       done.put(messageId, receipt(c.message()));
       return null;
     }
+    SmsProvider provider = service.core().providers().provider(c.tx().tenant(), account, r);
+    Message sending = c.message().toBuilder().status(MessageStatus.SENDING).build();
+    if (lease.failover()) {
+      sending = sending.toBuilder().senderPhoneNumberId(number.id()).from(number.phoneNumber())
+          .provider(account.provider()).build();
+    }
+    List<URI> media = r.attachments().listByMessage(messageId).stream().map(a -> URI.create(a.fileUrl())).toList();
+    ServiceAccount svc = sending.serviceAccountId() == null ? null : r.serviceAccounts().get(sending.serviceAccountId());
+    String messagingService = svc == null || lease.failover() ? null : svc.providerServiceSid();
+    OutboundMessage outbound;
+    try {
+      outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService, sending.body(), media,
+          service.forTenant(c.tx().tenant()).webhookUrl(account.id()).orElse(null), Map.of());
+    } catch (InvalidInputException e) {
+      // Nothing any provider could send (no sender, an empty body without media): sending later fails the same.
+      refuse(c.tx(), c.message(), INVALID_REQUEST + ": " + e.getMessage(), now);
+      done.put(messageId, receipt(r.messages().get(messageId)));
+      return null;
+    }
     boolean probe = false;
     if (openUntil != null) {
       // Half-open: this request is the one probe; the circuit counts as open for everyone else meanwhile.
@@ -466,28 +539,19 @@ final class Delivery {
       }
       probing.add(circuit);
     }
-    SmsProvider provider = service.core().providers().provider(c.tx().tenant(), account, r);
     int segments = c.message().segmentCount() == null ? 1 : c.message().segmentCount();
     buckets.put(numberKey, DispatchQueue.advance(buckets.get(numberKey), segments, numberRate, now));
     buckets.put(accountKey, DispatchQueue.advance(buckets.get(accountKey), segments, accountRate, now));
 
     int attempt = c.entry().attempts() + 1;
     r.outbox().beginAttempt(messageId, batch.owner, attempt, now.plus(config.lease()));
-    Message sending = c.message().toBuilder().status(MessageStatus.SENDING).build();
     if (lease.failover()) {
-      sending = sending.toBuilder().senderPhoneNumberId(number.id()).from(number.phoneNumber())
-          .provider(account.provider()).build();
       log.info("smskit sends message {} through fallback account {}", messageId, account.id());
     }
     r.messages().update(sending);
     r.outbox().startAttempt(messageId, attempt, account.id(), batch.worker, now);
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, account.provider(), null,
         MessageStatus.SENDING, "attempt " + attempt, now, null, null, null));
-    List<URI> media = r.attachments().listByMessage(messageId).stream().map(a -> URI.create(a.fileUrl())).toList();
-    ServiceAccount svc = sending.serviceAccountId() == null ? null : r.serviceAccounts().get(sending.serviceAccountId());
-    String messagingService = svc == null || lease.failover() ? null : svc.providerServiceSid();
-    OutboundMessage outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService,
-        sending.body(), media, service.forTenant(c.tx().tenant()).webhookUrl(account.id()).orElse(null), Map.of());
     boolean paced = numberRate > 0 || accountRate > 0;
     return new Call(lease, attempt, provider, outbound, account.id(), probe, c.message().status(),
         paced ? now : null);
@@ -533,12 +597,19 @@ final class Delivery {
         slowDown(call, e);
       }
       return new Failed(call, e);
+    } catch (InvalidInputException e) {
+      // The provider's own validation refused the message before any request: sending again fails the same way.
+      log.info("smskit: the {} provider refused message {}: {}", call.provider().name(), call.messageId(),
+          e.getMessage());
+      return new Failed(call, new ProviderException(call.provider().name(), ProviderException.Kind.PERMANENT,
+          INVALID_REQUEST, 0, null, e.getMessage(), e));
     } catch (RuntimeException e) {
-      // A provider bug must not lose the message: its outcome is unknown.
+      // Providers throw ProviderException only: anything else is a bug of the provider, not an unknown outcome
+      // (it says nothing of whether a request left); the message fails and the bug is logged in full.
       log.error("smskit: the {} provider threw {} while sending {}", call.provider().name(),
           e.getClass().getName(), call.messageId(), e);
-      return new Failed(call, new ProviderException(call.provider().name(), ProviderException.Kind.OUTCOME_UNKNOWN,
-          null, 0, null, e.toString(), e));
+      return new Failed(call, new ProviderException(call.provider().name(), ProviderException.Kind.PERMANENT,
+          PROVIDER_ERROR, 0, null, e.toString(), e));
     }
   }
 
@@ -698,6 +769,11 @@ final class Delivery {
     return receipt(message);
   }
 
+  /** The error code of a message its provider refused before any request (its own validation). */
+  static final String INVALID_REQUEST = "invalid_request";
+  /** The error code of a message whose provider failed with something other than a {@link ProviderException}. */
+  static final String PROVIDER_ERROR = "provider_error";
+
   /** The provider status recorded for an acceptance that came after the lease was lost. */
   static final String LEASE_LOST_ANSWER = "accepted_after_lease_lost";
 
@@ -762,29 +838,29 @@ final class Delivery {
       return receipt(message);
     }
     boolean retry = e.retryable() || unknown && config.unknownOutcome() == UnknownOutcome.RETRY;
+    Message sending = message.toBuilder().provider(provider).build();
     MessageStatus next;
     String attemptOutcome;
+    Message stored;
     if (retry && call.attempt() < config.maxAttempts()) {
       next = MessageStatus.QUEUED;
       attemptOutcome = unknown ? "unknown" : "retry";
       r.outbox().release(messageId, now.plus(backoff(config, call.attempt(), e.retryAfter().orElse(null))),
           e.getMessage());
+      stored = Transitions.requeue(r, sending, code).orElseThrow();
     } else if (unknown) {
       next = MessageStatus.SENDING; // held for reconciliation: never sent again by the library
       attemptOutcome = "held";
       r.outbox().remove(messageId);
       r.held().hold(messageId, call.attempt(), "outcome_unknown", now);
+      stored = r.messages().update(sending.toBuilder().providerErrorCode(code).build());
     } else {
       next = MessageStatus.FAILED;
       attemptOutcome = "failed";
       r.outbox().remove(messageId);
+      stored = Transitions.forward(r, sending, MessageStatus.FAILED, code, now).orElseThrow();
     }
     r.outbox().finishAttempt(messageId, call.attempt(), attemptOutcome, code, now);
-    Message.Builder changed = message.toBuilder().status(next).providerErrorCode(code).provider(provider);
-    if (next == MessageStatus.FAILED && message.failedAt() == null) {
-      changed.failedAt(now);
-    }
-    Message stored = r.messages().update(changed.build());
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, provider, null, next,
         e.kind().name().toLowerCase(Locale.ROOT), now, code, e.getMessage(), null));
     if (next == MessageStatus.FAILED) {
@@ -806,9 +882,10 @@ final class Delivery {
   /** No request was made: the attempt is taken back and the message waits, as it was before. */
   private SendReceipt withdraw(Tx tx, Call call, Message message, Withdrawn withdrawn, Instant now) {
     Repositories r = tx.r();
-    Message back = message;
-    if (message.status() == MessageStatus.SENDING && call.before() != MessageStatus.SENDING) {
-      back = r.messages().update(message.toBuilder().status(MessageStatus.QUEUED).build());
+    Optional<Message> requeued = call.before() == MessageStatus.SENDING ? Optional.empty()
+        : Transitions.requeue(r, message, message.providerErrorCode());
+    Message back = requeued.orElse(message);
+    if (requeued.isPresent()) {
       r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), call.provider().name(), null,
           MessageStatus.QUEUED, "withdrawn", now, null, withdrawn.reason(), null));
     }

@@ -123,7 +123,7 @@ final class Outbound {
     }
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, null, null, status,
         null, now, null, null, null));
-    r.outbox().enqueue(messageId, helpReply ? 0 : priority(sender.service()), due);
+    r.outbox().enqueue(messageId, helpReply ? 0 : priority(sender.service()), due, helpReply);
     log.debug("smskit queued message {} to {} (due {})", messageId, to.masked(), due);
     return new SendReceipt(message.id(), message.status(), false, null);
   }

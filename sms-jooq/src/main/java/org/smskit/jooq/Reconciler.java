@@ -162,7 +162,7 @@ final class Reconciler {
     ServiceAccount svc = message.serviceAccountId() == null ? null
         : r.serviceAccounts().find(message.serviceAccountId()).orElse(null);
     r.outbox().requeue(message.id(), Outbound.priority(svc), at, r.outbox().lastAttempt(message.id()));
-    r.messages().update(message.toBuilder().status(MessageStatus.QUEUED).build());
+    Transitions.requeue(r, message, message.providerErrorCode()).orElseThrow();
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), message.provider(), null,
         MessageStatus.QUEUED, by + ":requeue", at, null, why, null));
   }
@@ -189,8 +189,7 @@ final class Reconciler {
       }
       if (resolution instanceof HeldResolution.Failed failed) {
         r.held().release(messageId);
-        Message stored = r.messages().update(message.toBuilder().status(MessageStatus.FAILED)
-            .providerErrorCode("operator").failedAt(message.failedAt() == null ? at : message.failedAt()).build());
+        Message stored = Transitions.forward(r, message, MessageStatus.FAILED, "operator", at).orElseThrow();
         r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, message.provider(), null,
             MessageStatus.FAILED, "operator:failed", at, "operator", failed.reason(), null));
         tx.events().add(new SmsEvent.SendFailed(tx.tenant(), stored, "operator", failed.reason()));

@@ -31,16 +31,16 @@ class LeaseOwnershipTest extends DispatchTestBase {
   @EnumSource(UnknownOutcome.class)
   void providerSlowerThanTheLeaseAcrossSeveralDispatchersLosesNothingAndSendsNothingTwice(UnknownOutcome policy)
       throws Exception {
-    // Real time; leases of 300 ms and answers that take 400 to 900 ms: without a heartbeat every lease runs out
-    // mid-call and another dispatcher takes the message over (holding it, or sending it again).
+    // Real time; leases of 1 s and answers that take 1.2 to 2 s: without a heartbeat every lease runs out mid-call
+    // and another dispatcher takes the message over (holding it, or sending it again).
     SmsService nodeA = otherNode(b -> b.clock(Clock.systemUTC()));
     SmsService nodeB = otherNode(b -> b.clock(Clock.systemUTC()));
     World w = world(nodeA);
     providers.onSend((message, simulated) -> {
-      sleep(400 + ThreadLocalRandom.current().nextInt(500));
+      sleep(1200 + ThreadLocalRandom.current().nextInt(800));
       return simulated.send(message);
     });
-    DispatcherConfig config = DispatcherConfig.builder().workers(2).batchSize(4).lease(Duration.ofMillis(300))
+    DispatcherConfig config = DispatcherConfig.builder().workers(2).batchSize(5).lease(Duration.ofSeconds(1))
         .pollInterval(Duration.ofMillis(10)).maxPollInterval(Duration.ofMillis(50)).longCodeRate(0)
         .unknownOutcome(policy).build();
     dispatcher(nodeA, config).start();
@@ -77,7 +77,10 @@ class LeaseOwnershipTest extends DispatchTestBase {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("sent " + network().sent().size() + " of " + count);
+    throw new AssertionError("sent " + network().sent().size() + " of " + count + "; outbox " + db.strings(
+        "SELECT message_id || ' ' || attempts || ' ' || coalesce(lease_owner, '-') || ' ' || due_at"
+            + " || ' ' || coalesce(last_error, '-') FROM smskit.sms_outbox") + "; held "
+        + db.strings("SELECT message_id || ' ' || reason FROM smskit.sms_held_messages"));
   }
 
   private static void sleep(long millis) {

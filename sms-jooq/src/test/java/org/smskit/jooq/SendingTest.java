@@ -255,7 +255,7 @@ class SendingTest extends ServiceTestBase {
   }
 
   @Test
-  void providerThatThrowsSomethingUnexpectedLeavesTheMessageSendingForReconciliation() {
+  void providerThatThrowsSomethingUnexpectedIsABugThatFailsTheMessageNotAnUnknownOutcome() {
     World w = world();
     providers.onSend((message, simulated) -> {
       throw new IllegalStateException("provider bug");
@@ -263,8 +263,9 @@ class SendingTest extends ServiceTestBase {
 
     SendReceipt receipt = sms.send(SendRequest.to(CUSTOMER).fromService(w.service()).body("Hello").build());
 
-    assertThat(stored(receipt.messageId()).status()).isEqualTo(MessageStatus.SENDING);
-    assertThat(stored(receipt.messageId()).providerErrorCode()).isEqualTo("outcome_unknown");
+    assertThat(stored(receipt.messageId()).status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(stored(receipt.messageId()).providerErrorCode()).isEqualTo(Delivery.PROVIDER_ERROR);
+    assertThat(sms.dispatchStats().held()).isZero();
   }
 
   @Test

@@ -20,7 +20,7 @@ import org.smskit.core.Nullable;
 public final class OutboxRepository {
   /** A message's place in the outbox. */
   public record Entry(UUID messageId, int priority, Instant dueAt, int attempts, @Nullable String leaseOwner,
-      @Nullable Instant leaseUntil, @Nullable String lastError) {}
+      @Nullable Instant leaseUntil, @Nullable String lastError, boolean optOutExempt) {}
 
   private final DSLContext dsl;
   private final String tenant;
@@ -32,11 +32,20 @@ public final class OutboxRepository {
 
   /** Puts a message in the outbox, due at {@code dueAt}. */
   public void enqueue(UUID messageId, int priority, Instant dueAt) {
+    enqueue(messageId, priority, dueAt, false);
+  }
+
+  /**
+   * Puts a message in the outbox, due at {@code dueAt}; {@code optOutExempt} for a reply to HELP, which goes out
+   * even to a recipient who opted out.
+   */
+  public void enqueue(UUID messageId, int priority, Instant dueAt, boolean optOutExempt) {
     dsl.insertInto(SMS_OUTBOX)
         .set(SMS_OUTBOX.TENANT_ID, tenant)
         .set(SMS_OUTBOX.MESSAGE_ID, messageId)
         .set(SMS_OUTBOX.PRIORITY, (short) priority)
         .set(SMS_OUTBOX.DUE_AT, dueAt)
+        .set(SMS_OUTBOX.OPT_OUT_EXEMPT, optOutExempt)
         .execute();
   }
 
@@ -90,7 +99,7 @@ public final class OutboxRepository {
         .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
         .forUpdate()
         .fetchOptional(r -> new Entry(r.getMessageId(), r.getPriority(), r.getDueAt(), r.getAttempts(),
-            r.getLeaseOwner(), r.getLeaseUntil(), r.getLastError()));
+            r.getLeaseOwner(), r.getLeaseUntil(), r.getLastError(), r.getOptOutExempt()));
   }
 
   /** Leases the row to {@code owner} until {@code until}; no attempt is counted until a request is made. */

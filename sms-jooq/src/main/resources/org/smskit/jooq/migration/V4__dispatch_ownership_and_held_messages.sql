@@ -140,3 +140,9 @@ CREATE TABLE sms_account_pauses (
     REFERENCES sms_sender_accounts (tenant_id, id) ON DELETE CASCADE
 );
 COMMENT ON TABLE sms_account_pauses IS 'Per account: no request until paused_until (the provider asked us to slow down).';
+
+-- Opt-outs are checked again just before each request; a reply to HELP is exempt (CTIA: HELP is answered whatever
+-- the recipient's opt-in status).
+ALTER TABLE sms_outbox ADD COLUMN opt_out_exempt boolean NOT NULL DEFAULT false;
+COMMENT ON COLUMN sms_outbox.opt_out_exempt IS
+  'True for a reply to HELP, which goes out even to a recipient who opted out.';

@@ -109,6 +109,12 @@ public class SmsOutbox extends TableImpl<SmsOutboxRecord> {
      */
     public final TableField<SmsOutboxRecord, Instant> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column <code>smskit.sms_outbox.opt_out_exempt</code>. True for a
+     * reply to HELP, which goes out even to a recipient who opted out.
+     */
+    public final TableField<SmsOutboxRecord, Boolean> OPT_OUT_EXEMPT = createField(DSL.name("opt_out_exempt"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "True for a reply to HELP, which goes out even to a recipient who opted out.");
+
     private SmsOutbox(Name alias, Table<SmsOutboxRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -151,6 +151,22 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
         return (Instant) get(8);
     }
 
+    /**
+     * Setter for <code>smskit.sms_outbox.opt_out_exempt</code>. True for a
+     * reply to HELP, which goes out even to a recipient who opted out.
+     */
+    public void setOptOutExempt(Boolean value) {
+        set(9, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_outbox.opt_out_exempt</code>. True for a
+     * reply to HELP, which goes out even to a recipient who opted out.
+     */
+    public Boolean getOptOutExempt() {
+        return (Boolean) get(9);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -174,7 +190,7 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
     /**
      * Create a detached, initialised SmsOutboxRecord
      */
-    public SmsOutboxRecord(String tenantId, UUID messageId, Short priority, Instant dueAt, Integer attempts, String leaseOwner, Instant leaseUntil, String lastError, Instant createdAt) {
+    public SmsOutboxRecord(String tenantId, UUID messageId, Short priority, Instant dueAt, Integer attempts, String leaseOwner, Instant leaseUntil, String lastError, Instant createdAt, Boolean optOutExempt) {
         super(SmsOutbox.SMS_OUTBOX);
 
         setTenantId(tenantId);
@@ -186,6 +202,7 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
         setLeaseUntil(leaseUntil);
         setLastError(lastError);
         setCreatedAt(createdAt);
+        setOptOutExempt(optOutExempt);
         resetChangedOnNotNull();
     }
 }
