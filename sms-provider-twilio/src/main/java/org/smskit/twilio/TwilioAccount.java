@@ -26,14 +26,15 @@ record TwilioAccount(String accountSid, String user, Secret password, @Nullable 
   static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
   static final Pattern API_KEY_SID = Pattern.compile("SK[0-9a-fA-F]{32}");
   static final String API_KEY_SECRET = "apiKeySecret";
-  private static final Set<String> SECRETS = Set.of(API_KEY_SECRET);
+  /** The secret settings this provider reads from {@link ProviderConfig#secrets()}. */
+  static final Set<String> SECRET_SETTINGS = Set.of(API_KEY_SECRET);
 
   /**
    * @throws InvalidInputException naming what is missing, malformed or contradictory
    */
   static TwilioAccount of(ProviderConfig config, TwilioSettings settings) {
     for (String name : config.secrets().keySet()) {
-      if (!SECRETS.contains(name)) {
+      if (!SECRET_SETTINGS.contains(name)) {
         throw new InvalidInputException("settings." + name, "is not a Twilio secret setting (only "
             + API_KEY_SECRET + ")");
       }

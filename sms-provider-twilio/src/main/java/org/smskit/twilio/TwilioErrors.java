@@ -106,21 +106,34 @@ final class TwilioErrors {
     return PERMANENT;
   }
 
+  /** Twilio's JSON error body: its {@code code} and {@code message}, each null when absent. */
+  record Refusal(@Nullable Integer code, @Nullable String message) {
+    static Refusal parse(String body) {
+      try {
+        JsonNode json = JSON.readTree(body);
+        if (json != null && json.isObject()) {
+          JsonNode c = json.get("code");
+          JsonNode m = json.get("message");
+          return new Refusal(c != null && c.canConvertToInt() ? Integer.valueOf(c.asInt()) : null,
+              m != null && m.isTextual() ? m.asText() : null);
+        }
+      } catch (IOException e) {
+        // Not Twilio's JSON (a proxy's HTML page, an empty body): the HTTP status alone decides.
+      }
+      return new Refusal(null, null);
+    }
+
+    /** For logs and reasons: the status, Twilio's code and its message with phone numbers masked. */
+    String describe(int httpStatus) {
+      return "HTTP " + httpStatus + (code == null ? "" : ", Twilio error " + code)
+          + (message == null ? "" : ": " + mask(message));
+    }
+  }
+
   /** The exception for a non-2xx answer; {@code body} is Twilio's JSON error, or whatever came instead. */
   static ProviderException fromResponse(int httpStatus, Headers headers, String body, Instant now) {
-    Integer code = null;
-    String message = null;
-    try {
-      JsonNode json = JSON.readTree(body);
-      if (json != null && json.isObject()) {
-        JsonNode c = json.get("code");
-        code = c != null && c.canConvertToInt() ? Integer.valueOf(c.asInt()) : null;
-        JsonNode m = json.get("message");
-        message = m != null && m.isTextual() ? m.asText() : null;
-      }
-    } catch (IOException e) {
-      // Not Twilio's JSON (a proxy's HTML page, an empty body): the HTTP status alone decides.
-    }
+    Refusal refusal = Refusal.parse(body);
+    Integer code = refusal.code();
     Kind kind = classify(httpStatus, code);
     Duration retryAfter = null;
     if (kind == RATE_LIMITED) {
@@ -129,7 +142,8 @@ final class TwilioErrors {
         retryAfter = PAIR_RATE_WINDOW;
       }
     }
-    String text = message == null ? "HTTP " + httpStatus + " without a Twilio error body" : mask(message);
+    String text = refusal.message() == null ? "HTTP " + httpStatus + " without a Twilio error body"
+        : mask(refusal.message());
     return new ProviderException(TwilioProvider.NAME, kind, code == null ? null : code.toString(), httpStatus,
         retryAfter, text, null);
   }

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.crypto.Secret;
+import org.smskit.core.spi.LookupRequest;
+import org.smskit.core.spi.LookupResult;
 import org.smskit.core.spi.OutboundMessage;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
@@ -37,8 +39,8 @@ import org.smskit.core.status.MessageStatus;
 
 /**
  * Twilio Programmable Messaging for one account: sends SMS and MMS with the Messages resource
- * ({@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json}) and verifies and reads Twilio's inbound-message
- * and status-callback webhooks ({@code X-Twilio-Signature}). Create one with {@link TwilioProviderFactory}; the
+ * ({@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json}), looks messages up there ({@link #lookup}), and
+ * verifies and reads Twilio's inbound-message and status-callback webhooks ({@code X-Twilio-Signature}). Create one with {@link TwilioProviderFactory}; the
  * settings keys, the error table and the status mapping are in the module README.
  *
  * <p>Credentials: {@link ProviderConfig#accountSid()} is the account SID ({@code AC...}) and the token its auth
@@ -72,6 +74,7 @@ public final class TwilioProvider implements SmsProvider {
   private final boolean ownsClient;
   private final HttpUrl messagesUrl;
   private final TwilioWebhooks webhooks;
+  private final TwilioLookup lookup;
 
   /**
    * @param base a client whose connection pool and dispatcher to share; null for a client of this provider's own
@@ -83,8 +86,9 @@ public final class TwilioProvider implements SmsProvider {
     TwilioAccount account = TwilioAccount.of(config, settings);
     this.accountSid = account.accountSid();
     this.authorization = Credentials.basic(account.user(), account.password().reveal(), StandardCharsets.UTF_8);
-    this.messagesUrl = settings.baseUrl().newBuilder()
-        .addPathSegments("2010-04-01/Accounts").addPathSegment(accountSid).addPathSegment("Messages.json").build();
+    HttpUrl accountUrl = settings.baseUrl().newBuilder()
+        .addPathSegments("2010-04-01/Accounts").addPathSegment(accountSid).build();
+    this.messagesUrl = accountUrl.newBuilder().addPathSegment("Messages.json").build();
     Secret webhookToken = account.webhookToken();
     this.webhooks = new TwilioWebhooks(webhookToken == null ? null
         : webhookToken.reveal().getBytes(StandardCharsets.UTF_8), settings.publicWebhookBaseUrl(), clock);
@@ -99,6 +103,8 @@ public final class TwilioProvider implements SmsProvider {
         .followRedirects(false)
         .followSslRedirects(false)
         .build();
+    this.lookup = new TwilioLookup(client, authorization, USER_AGENT, settings.baseUrl(), accountUrl, clock,
+        "obfuscate".equals(settings.defaults().get("AddressRetention")));
     log.debug("twilio provider for account {} ({}, webhooks {}) at {}", accountSid,
         account.usesApiKey() ? "API key " + account.user() : "auth token",
         webhookToken == null ? "refused: no auth token" : "verified", settings.baseUrl());
@@ -193,7 +199,7 @@ public final class TwilioProvider implements SmsProvider {
   }
 
   /** Twilio reports charges as negative amounts; the SPI wants what was charged as a positive one. */
-  private static @Nullable BigDecimal price(@Nullable String value) {
+  static @Nullable BigDecimal price(@Nullable String value) {
     try {
       return value == null ? null : new BigDecimal(value).negate();
     } catch (NumberFormatException e) {
@@ -237,6 +243,16 @@ public final class TwilioProvider implements SmsProvider {
   }
 
   /**
+   * Looks the message up at Twilio: by SID when one is known ({@code GET .../Messages/{Sid}.json}), else by an
+   * exhaustive search of the Messages list. {@link LookupResult.NotFound} only on the proof the module README
+   * describes; every failure is {@link LookupResult.Unknown}. Prices are positive, as in {@link SendResult}.
+   */
+  @Override
+  public LookupResult lookup(LookupRequest request) {
+    return lookup.lookup(request);
+  }
+
+  /**
    * Verifies {@code X-Twilio-Signature} against {@link WebhookRequest#url()} (with settings
    * {@code publicWebhookBaseUrl}'s scheme, host, port and path prefix when set) and reads the event.
    */
@@ -269,7 +285,7 @@ public final class TwilioProvider implements SmsProvider {
     }
   }
 
-  private static @Nullable String text(JsonNode json, String field) {
+  static @Nullable String text(JsonNode json, String field) {
     JsonNode value = json.get(field);
     return value == null || value.isNull() || !value.isValueNode() || value.asText().isEmpty() ? null
         : value.asText();

@@ -1,6 +1,7 @@
 package org.smskit.twilio;
 
 import java.util.Objects;
+import java.util.Set;
 import okhttp3.OkHttpClient;
 import org.smskit.core.Nullable;
 import org.smskit.core.spi.ProviderConfig;
@@ -40,5 +41,25 @@ public final class TwilioProviderFactory implements SmsProviderFactory {
   @Override
   public TwilioProvider create(ProviderConfig config) {
     return new TwilioProvider(config, base);
+  }
+
+  /** {@code apiKeySecret}, the secret of the API key named by setting {@code apiKeySid}. */
+  @Override
+  public Set<String> secretSettings() {
+    return TwilioAccount.SECRET_SETTINGS;
+  }
+
+  /**
+   * Runs the checks {@link #create} runs, without building an HTTP client or calling Twilio: the account SID's
+   * shape ({@code AC} or {@code SK} and 32 hex digits), every setting (unknown keys and secrets in the plain
+   * settings refused), the secret settings (unknown names refused) and the token or API key secret needed.
+   *
+   * @throws org.smskit.core.InvalidInputException naming the field ({@code account_sid}, {@code auth_token},
+   *     {@code settings.<key>}) and the rule broken
+   */
+  @Override
+  public void validate(ProviderConfig config) {
+    Objects.requireNonNull(config, "config");
+    TwilioAccount.of(config, TwilioSettings.parse(config.settingsJson()));
   }
 }

@@ -57,8 +57,8 @@ record TwilioSettings(
       "addressRetention", "AddressRetention",
       "riskCheck", "RiskCheck");
 
-  /** Secrets that belong among the encrypted secret settings, never in the plain JSON. */
-  private static final Set<String> SECRET_KEYS = Set.of("apiKeySecret", "authToken");
+  /** The auth token is the sender account's token, never a setting. */
+  private static final String AUTH_TOKEN = "authToken";
   private static final Set<String> KEYS = Set.of("accountSid", "apiKeySid", "baseUrl", "region", "edge", "connectTimeoutMillis",
       "readTimeoutMillis", "writeTimeoutMillis", "callTimeoutMillis", "publicWebhookBaseUrl", "statusCallbackUrl",
       "statusCallbackMessageId");
@@ -84,9 +84,13 @@ record TwilioSettings(
     }
     for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (SECRET_KEYS.contains(name)) {
-        throw new InvalidInputException("settings." + name, "is a secret: store it as a secret setting (encrypted),"
-            + " never in the plain settings");
+      if (TwilioAccount.SECRET_SETTINGS.contains(name)) {
+        throw new InvalidInputException("settings." + name, "is a secret: it must be registered as a secret setting"
+            + " (stored encrypted), never in the plain settings");
+      }
+      if (name.equals(AUTH_TOKEN)) {
+        throw new InvalidInputException("settings." + name, "is a secret: it must be registered as the sender"
+            + " account's auth token (stored encrypted), never in the plain settings");
       }
       if (!KEYS.contains(name) && !MESSAGE_DEFAULTS.containsKey(name)) {
         throw new InvalidInputException("settings." + name, "is not a Twilio setting (see the sms-provider-twilio"

@@ -213,12 +213,12 @@ final class SmsApi {
     return out;
   }
 
-  private static @Nullable String text(JsonNode node, String field) {
+  static @Nullable String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() || !value.isValueNode() ? null : value.asText();
   }
 
-  private static @Nullable BigDecimal decimal(JsonNode node, String field) {
+  static @Nullable BigDecimal decimal(JsonNode node, String field) {
     String value = text(node, field);
     if (value == null || value.isBlank()) {
       return null;

@@ -73,9 +73,8 @@ final class Transport {
   Answer execute(Request request, String what) {
     Progress progress = new Progress();
     Request tracked = request.newBuilder().tag(Progress.class, progress).build();
-    try (Response response = client.newCall(tracked).execute()) {
-      ResponseBody body = response.body();
-      return new Answer(response.code(), response.headers(), body.string());
+    try {
+      return fetch(tracked);
     } catch (IOException e) {
       if (progress.requestWritten()) {
         throw new ProviderException(VonageProvider.NAME, Kind.OUTCOME_UNKNOWN, null, 0, null,
@@ -84,6 +83,17 @@ final class Transport {
       }
       throw new ProviderException(VonageProvider.NAME, Kind.RETRYABLE, null, 0, null,
           what + " could not be sent (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * One exchange whose failure the caller judges itself: for reads, which change nothing at Vonage and so leave
+   * nothing to reconcile.
+   */
+  Answer fetch(Request request) throws IOException {
+    try (Response response = client.newCall(request).execute()) {
+      ResponseBody body = response.body();
+      return new Answer(response.code(), response.headers(), body.string());
     }
   }
 

@@ -2,6 +2,7 @@ package org.smskit.vonage;
 
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.crypto.Secret;
@@ -18,6 +19,13 @@ import org.smskit.core.spi.ProviderConfig;
 record VonageCredentials(String apiKey, Secret apiSecret, @Nullable Secret signatureSecret) {
   /** The one secret setting this provider reads. */
   static final String SIGNATURE_SECRET = "signatureSecret";
+  /**
+   * What an API key may hold: no blank, no control character, and no colon, which would end the user name of HTTP
+   * Basic (RFC 7617) and so break every Messages and Reports API call. Vonage's keys are 8 letters and digits, but
+   * {@link VonageProviderFactory#create} has always taken any non-blank key, so registration refuses only what
+   * can never work.
+   */
+  private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]+");
 
   Optional<Secret> signature() {
     return Optional.ofNullable(signatureSecret);
@@ -63,6 +71,16 @@ record VonageCredentials(String apiKey, Secret apiSecret, @Nullable Secret signa
     }
     return new VonageCredentials(apiKey.strip(), Secret.of(apiSecret),
         signatureSecret == null ? null : Secret.of(signatureSecret.reveal().strip()));
+  }
+
+  /**
+   * @throws InvalidInputException on {@code account_sid} for a key that cannot authenticate
+   */
+  void checkApiKeyShape() {
+    if (!API_KEY.matcher(apiKey).matches()) {
+      throw new InvalidInputException("account_sid", "must be the Vonage API key: printable ASCII without spaces or"
+          + " colons (Vonage's keys are 8 letters and digits)");
+    }
   }
 
   @Override

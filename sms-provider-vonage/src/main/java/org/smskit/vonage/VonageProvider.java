@@ -9,6 +9,8 @@ import org.smskit.core.InvalidInputException;
 import org.smskit.core.Require;
 import org.smskit.core.crypto.Secret;
 import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.spi.LookupRequest;
+import org.smskit.core.spi.LookupResult;
 import org.smskit.core.spi.OutboundMessage;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderException;
@@ -23,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Vonage for one account: text through the SMS API, one-image MMS (US and Canada) through the Messages API, and
+ * Vonage for one account: text through the SMS API, one-image MMS (US and Canada) through the Messages API,
  * the webhooks of both (delivery receipts, inbound SMS including concatenated ones, Messages API status and
- * inbound). Made by {@link VonageProviderFactory}; the module README lists the settings, the status-code table and
+ * inbound), and lookups through the Reports API when the account enables it ({@link #lookup}). Made by
+ * {@link VonageProviderFactory}; the module README lists the settings, the status-code table and
  * the webhook rules.
  *
  * <p>Sends are never retried here: a failure comes out as a {@link ProviderException} whose
@@ -54,6 +57,7 @@ public final class VonageProvider implements SmsProvider {
   private final boolean ownsClient;
   private final SmsApi sms;
   private final MessagesApi messages;
+  private final ReportsApi reports;
 
   VonageProvider(VonageSettings settings, VonageCredentials credentials, Clock clock, OkHttpClient client,
       boolean ownsClient) {
@@ -65,6 +69,7 @@ public final class VonageProvider implements SmsProvider {
     Transport transport = new Transport(client, clock);
     this.sms = new SmsApi(transport, settings, credentials, clock);
     this.messages = new MessagesApi(transport, settings, credentials);
+    this.reports = new ReportsApi(transport, settings, credentials);
     if (settings.allowUnsignedWebhooks()) {
       log.warn("vonage account {} accepts unsigned webhooks (allowUnsignedWebhooks){}", credentials.apiKey(),
           credentials.signature().isEmpty() ? " and has no signature secret: no webhook is verified" : "");
@@ -174,6 +179,17 @@ public final class VonageProvider implements SmsProvider {
           : "no signature secret is configured for this account, so the webhook cannot be verified"
               + " (configure one, or set allowUnsignedWebhooks)");
     }
+  }
+
+  /**
+   * Looks the message up in Vonage's Reports API when the {@code reportsApi} setting is on (else
+   * {@link LookupResult.Unknown}): by its id when one is known, else by our message id as {@code client_ref} among
+   * the records of the send window. Never {@link LookupResult.NotFound}: Vonage's records may lag behind sends, and
+   * the SMS and Messages APIs have no lookup (see the module README).
+   */
+  @Override
+  public LookupResult lookup(LookupRequest request) {
+    return reports.lookup(request);
   }
 
   /** Releases the HTTP client's threads and connections, unless they belong to a host-supplied client. */

@@ -1,5 +1,6 @@
 package org.smskit.vonage;
 
+import java.util.Set;
 import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import org.smskit.core.Nullable;
@@ -73,5 +74,26 @@ public final class VonageProviderFactory implements SmsProviderFactory {
     Transport.trackProgress(builder, baseClient == null ? call -> okhttp3.EventListener.NONE
         : baseClient.eventListenerFactory());
     return new VonageProvider(settings, credentials, config.clock(), builder.build(), baseClient == null);
+  }
+
+  /** {@code signatureSecret}, the account's signature secret (or the environment variable named by a setting). */
+  @Override
+  public Set<String> secretSettings() {
+    return Set.of(VonageCredentials.SIGNATURE_SECRET);
+  }
+
+  /**
+   * Runs the checks {@link #create} runs, without building an HTTP client or calling Vonage: every setting
+   * (unknown keys and secrets in the plain settings refused), the secret settings (unknown names refused), the API
+   * secret, the signature secret's one source; and, at registration only, that the API key can authenticate at all
+   * (no blank, control character or colon).
+   *
+   * @throws org.smskit.core.InvalidInputException naming the field ({@code account_sid}, {@code auth_token},
+   *     {@code settings.<key>}) and the rule broken, never quoting a secret
+   */
+  @Override
+  public void validate(ProviderConfig config) {
+    Require.nonNull(config, "config");
+    VonageCredentials.from(config, VonageSettings.parse(config.settingsJson()), environment).checkApiKeyShape();
   }
 }

@@ -26,6 +26,8 @@ import org.smskit.core.Nullable;
  * @param webhookTolerance how far a webhook's {@code timestamp} or JWT {@code iat}/{@code exp} may be from now
  * @param concatPartsTtl how long parts of a concatenated inbound SMS wait for the rest
  * @param priceCurrency the account's currency, since the SMS API's prices do not name one
+ * @param reportsApi look messages up with Vonage's Reports API, a paid product that must be enabled for the account
+ * @param reportsBaseUrl where the Reports API is; requests go to {@code {reportsBaseUrl}/v2/reports/records}
  */
 record VonageSettings(
     HttpUrl smsBaseUrl,
@@ -40,10 +42,13 @@ record VonageSettings(
     Duration readTimeout,
     Duration writeTimeout,
     Duration callTimeout,
-    @Nullable String priceCurrency) {
+    @Nullable String priceCurrency,
+    boolean reportsApi,
+    HttpUrl reportsBaseUrl) {
 
   static final HttpUrl DEFAULT_SMS_BASE_URL = HttpUrl.get("https://rest.nexmo.com/");
   static final HttpUrl DEFAULT_MESSAGES_BASE_URL = HttpUrl.get("https://api.nexmo.com/");
+  static final HttpUrl DEFAULT_REPORTS_BASE_URL = HttpUrl.get("https://api.nexmo.com/");
   static final Duration DEFAULT_WEBHOOK_TOLERANCE = Duration.ofMinutes(5);
   static final Duration DEFAULT_CONCAT_PARTS_TTL = Duration.ofHours(24);
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -57,7 +62,9 @@ record VonageSettings(
   private static final Set<String> KEYS = Set.of("smsBaseUrl", "messagesBaseUrl", "signatureMethod",
       "signatureSecretEnv", "signRequests", "allowUnsignedWebhooks", "webhookToleranceSeconds",
       "concatPartsTtlSeconds", "connectTimeoutMillis", "readTimeoutMillis", "writeTimeoutMillis",
-      "callTimeoutMillis", "priceCurrency");
+      "callTimeoutMillis", "priceCurrency", "reportsApi", "reportsBaseUrl");
+  /** The API secret is the sender account's auth token, never a setting. */
+  private static final String API_SECRET = "apiSecret";
 
   /**
    * Reads the settings JSON.
@@ -78,7 +85,11 @@ record VonageSettings(
       String name = names.next();
       if (name.equals(VonageCredentials.SIGNATURE_SECRET)) {
         throw new InvalidInputException("settings." + name,
-            "is a secret: register it as a secret setting (stored encrypted), never in the plain settings");
+            "is a secret: it must be registered as a secret setting (stored encrypted), never in the plain settings");
+      }
+      if (name.equals(API_SECRET)) {
+        throw new InvalidInputException("settings." + name, "is a secret: it must be registered as the sender"
+            + " account's auth token (stored encrypted), never in the plain settings");
       }
       if (!KEYS.contains(name)) {
         throw new InvalidInputException("settings." + name,
@@ -113,7 +124,9 @@ record VonageSettings(
         millis(root, "readTimeoutMillis", DEFAULT_READ_TIMEOUT),
         millis(root, "writeTimeoutMillis", DEFAULT_WRITE_TIMEOUT),
         millis(root, "callTimeoutMillis", DEFAULT_CALL_TIMEOUT),
-        currency);
+        currency,
+        bool(root, "reportsApi", false),
+        baseUrl(root, "reportsBaseUrl", DEFAULT_REPORTS_BASE_URL));
   }
 
   private static HttpUrl baseUrl(JsonNode root, String key, HttpUrl fallback) {
