@@ -4,13 +4,16 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.smskit.core.TenantId;
 import org.smskit.core.crypto.EnvironmentKeyProvider;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.Dispatcher;
 import org.smskit.jooq.DispatcherConfig;
+import org.smskit.jooq.RotationReport;
 import org.smskit.jooq.SendReceipt;
 import org.smskit.jooq.SendRequest;
 import org.smskit.jooq.SmsEvent;
@@ -52,6 +55,15 @@ final class ReadmeSnippets {
     DispatchQueue.Stats stats = sms.dispatchStats(); // queued, sending, held, retrying, failedLastHour, oldestQueuedAge
     dispatcher.close();
     return stats;
+  }
+
+  static boolean rotation(SmsService sms, List<TenantId> tenants) {
+    boolean retireOldKey = true;
+    for (TenantId tenant : tenants) {
+      RotationReport report = sms.forTenant(tenant).rotateCredentials();
+      retireOldKey &= report.complete(); // report.unreadableAccounts() names what still needs an old key
+    }
+    return retireOldKey;
   }
 
   static SmsListener listener(Orders orders, Tickets tickets) {

@@ -47,8 +47,7 @@ final class Bulk {
     SmsText.validateOutbound(request.body(), 0);
     JsonObjects.require("metadata", request.metadataJson());
     TextInfo text = SmsText.analyze(request.body());
-    ServiceAccount svc = r.serviceAccounts().find(request.serviceAccountId())
-        .orElseThrow(() -> new InvalidInputException("service_account_id", "no such service"));
+    ServiceAccount svc = r.serviceAccounts().get(request.serviceAccountId());
     if (!svc.active()) {
       throw new InvalidInputException("service_account_id", "the service is deactivated");
     }

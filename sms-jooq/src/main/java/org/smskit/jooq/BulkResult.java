@@ -6,12 +6,12 @@ import org.smskit.core.Nullable;
 /**
  * What became of one recipient of a {@link BulkSendRequest}, in the order given.
  *
- * @param input the recipient as given
+ * @param input the recipient as given (null when it was)
  * @param number the recipient in E.164, when it could be read
  * @param messageId the queued message, for {@link Outcome#QUEUED}
  * @param reason why it was not queued, in words
  */
-public record BulkResult(String input, @Nullable String number, Outcome outcome, @Nullable UUID messageId,
+public record BulkResult(@Nullable String input, @Nullable String number, Outcome outcome, @Nullable UUID messageId,
     @Nullable String reason) {
 
   /** The fate of one recipient. */

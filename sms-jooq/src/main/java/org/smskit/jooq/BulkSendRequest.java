@@ -9,7 +9,7 @@ import org.smskit.core.Require;
 
 /**
  * One text to many recipients through a messaging service (a campaign). Recipients are typed the way people type
- * them; each gets its own {@link BulkResult}.
+ * them; each gets its own {@link BulkResult} (a null or unreadable one: {@link BulkResult.Outcome#INVALID_NUMBER}).
  *
  * @param campaignKey names the campaign: a recipient already sent to under the same key (in this or an earlier
  *     call) is reported {@link BulkResult.Outcome#DUPLICATE} instead of being sent to twice; null to de-duplicate
@@ -32,7 +32,9 @@ public record BulkSendRequest(
   public BulkSendRequest {
     Require.nonNull(serviceAccountId, "service_account_id");
     Require.nonNull(body, "body");
-    recipients = List.copyOf(Require.nonNull(recipients, "recipients"));
+    // Not List.copyOf: a null recipient is one bad number among many, reported in its own result.
+    recipients = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(
+        Require.nonNull(recipients, "recipients")));
     Require.nonNull(metadataJson, "metadata");
     if (recipients.isEmpty() || recipients.size() > MAX_RECIPIENTS) {
       throw new InvalidInputException("recipients", "must list 1 to " + MAX_RECIPIENTS + " numbers");

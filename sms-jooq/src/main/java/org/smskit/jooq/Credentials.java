@@ -15,20 +15,45 @@ import org.smskit.core.crypto.SecretContext;
 /**
  * Encrypts an account's auth token and secret settings with the row's tenant, table, column and id as associated
  * data. Secret settings live in {@code settings} as top-level strings {@code enc:v1:...}, each bound to its own
- * name ({@code settings_<name>}), so neither can be moved to another key, column or row.
+ * name ({@code settings_<name>}), so neither can be moved to another key, column or row. Nothing is encrypted
+ * before the active key has passed its key check ({@link KeyChecks}).
  */
 final class Credentials {
   static final String TABLE = "sms_sender_accounts";
   private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,53}");
 
   private final SecretCipher cipher;
+  private final KeyChecks keyChecks;
 
-  Credentials(SecretCipher cipher) {
+  Credentials(SecretCipher cipher, KeyChecks keyChecks) {
     this.cipher = cipher;
+    this.keyChecks = keyChecks;
   }
 
+  /** For decryption; encrypt only through this class, which checks the key first. */
   SecretCipher cipher() {
     return cipher;
+  }
+
+  KeyChecks keyChecks() {
+    return keyChecks;
+  }
+
+  /**
+   * Checks the active key against the installation's key check (once per service). Call it before a transaction
+   * that encrypts, so that the check's own transaction is not opened inside it.
+   *
+   * @throws org.smskit.core.crypto.KeyMismatchException when the active key differs from the installation's key
+   *     with that id
+   */
+  void requireActiveKey() {
+    keyChecks.requireActive();
+  }
+
+  /** {@code value} under the active key ({@code value} itself when it already is). */
+  EncryptedValue reencrypt(EncryptedValue value, SecretContext context) {
+    requireActiveKey();
+    return cipher.reencrypt(value, context);
   }
 
   static SecretContext tokenContext(TenantId tenant, UUID accountId) {
@@ -40,19 +65,31 @@ final class Credentials {
   }
 
   @Nullable EncryptedValue encryptToken(TenantId tenant, UUID accountId, @Nullable String token) {
-    return token == null ? null : cipher.encrypt(token, tokenContext(tenant, accountId));
+    if (token == null) {
+      return null;
+    }
+    requireActiveKey();
+    return cipher.encrypt(token, tokenContext(tenant, accountId));
   }
 
   /** {@code settingsJson} with every secret setting added, encrypted. */
   String withSecretSettings(TenantId tenant, UUID accountId, String settingsJson, Map<String, String> secrets) {
+    checkSettingNames(secrets.keySet());
+    if (!secrets.isEmpty()) {
+      requireActiveKey();
+    }
     Map<String, String> encrypted = new LinkedHashMap<>();
-    secrets.forEach((name, value) -> {
-      if (!SETTING_NAME.matcher(name).matches()) {
+    secrets.forEach((name, value) ->
+        encrypted.put(name, cipher.encrypt(value, settingContext(tenant, accountId, name)).format()));
+    return withStrings(settingsJson, encrypted);
+  }
+
+  static void checkSettingNames(Iterable<String> names) {
+    for (String name : names) {
+      if (name == null || !SETTING_NAME.matcher(name).matches()) {
         throw new InvalidInputException("settings." + name, "secret setting names are [A-Za-z][A-Za-z0-9_]*");
       }
-      encrypted.put(name, cipher.encrypt(value, settingContext(tenant, accountId, name)).format());
-    });
-    return withStrings(settingsJson, encrypted);
+    }
   }
 
   /**

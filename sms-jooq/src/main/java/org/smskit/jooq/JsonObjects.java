@@ -1,6 +1,8 @@
 package org.smskit.jooq;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.tools.json.JSONParser;
 import org.jooq.tools.json.ParseException;
 import org.smskit.core.InvalidInputException;
@@ -14,6 +16,18 @@ final class JsonObjects {
   private JsonObjects() {}
 
   static String require(String field, String json) {
+    parse(field, json);
+    return json;
+  }
+
+  /** The names of the object's top-level members. */
+  static Set<String> keys(String field, String json) {
+    Set<String> keys = new LinkedHashSet<>();
+    parse(field, json).keySet().forEach(k -> keys.add(String.valueOf(k)));
+    return keys;
+  }
+
+  private static Map<?, ?> parse(String field, String json) {
     Object parsed;
     try {
       parsed = new JSONParser().parse(json);
@@ -21,9 +35,9 @@ final class JsonObjects {
       throw new InvalidInputException(field, "must be a JSON object (malformed JSON at position "
           + e.getPosition() + ")");
     }
-    if (!(parsed instanceof Map)) {
+    if (!(parsed instanceof Map<?, ?> object)) {
       throw new InvalidInputException(field, "must be a JSON object");
     }
-    return json;
+    return object;
   }
 }

@@ -182,10 +182,13 @@ final class Outbound {
         .filter(n -> n.active() && n.accountId().equals(account.id())).isPresent();
   }
 
+  /**
+   * The sender the request names. An id that names nothing is a {@link org.smskit.core.NotFoundException} (as
+   * everywhere else in the API), not bad input: the request was well formed, the row is absent for this tenant.
+   */
   private Sender resolveSender(SendRequest request, @Nullable Contact contact) {
     if (request.senderNumberId() != null) {
-      SenderPhoneNumber number = r.phoneNumbers().find(request.senderNumberId())
-          .orElseThrow(() -> new InvalidInputException("sender_phone_number_id", "no such number"));
+      SenderPhoneNumber number = r.phoneNumbers().get(request.senderNumberId());
       if (!number.active()) {
         throw new InvalidInputException("sender_phone_number_id", "the number is deactivated");
       }
@@ -194,8 +197,7 @@ final class Outbound {
     ServiceAccount service = null;
     UUID accountId = request.senderAccountId();
     if (request.serviceAccountId() != null) {
-      service = r.serviceAccounts().find(request.serviceAccountId())
-          .orElseThrow(() -> new InvalidInputException("service_account_id", "no such service"));
+      service = r.serviceAccounts().get(request.serviceAccountId());
       if (!service.active()) {
         throw new InvalidInputException("service_account_id", "the service is deactivated");
       }
@@ -217,8 +219,7 @@ final class Outbound {
   }
 
   private SenderAccount activeAccount(UUID accountId) {
-    SenderAccount account = r.senderAccounts().find(accountId)
-        .orElseThrow(() -> new InvalidInputException("sender_account_id", "no such sender account"));
+    SenderAccount account = r.senderAccounts().get(accountId);
     if (!account.active()) {
       throw new InvalidInputException("sender_account_id", "the sender account is deactivated");
     }

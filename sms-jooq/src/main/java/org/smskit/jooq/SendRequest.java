@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
+import org.smskit.core.phone.InvalidPhoneNumberException;
 
 /**
  * What to send, to whom, from where. Build with {@link #to(String)}; name the sender with one of
@@ -36,7 +37,9 @@ public record SendRequest(
     @Nullable java.time.Instant sendAt) {
 
   public SendRequest {
-    Require.nonNull(to, "to_number");
+    if (to == null) {
+      throw new InvalidPhoneNumberException("to_number", InvalidPhoneNumberException.Reason.MISSING);
+    }
     media = List.copyOf(Require.nonNull(media, "media"));
     JsonObjects.require("metadata", Require.nonNull(metadataJson, "metadata"));
     int senders = (senderNumberId == null ? 0 : 1) + (serviceAccountId == null ? 0 : 1)

@@ -121,9 +121,33 @@ public final class SmsService implements AutoCloseable {
     return tenant;
   }
 
-  /** Applies smskit's migrations (its own schema and history table) and the configured ERP foreign keys. */
+  /**
+   * Applies smskit's migrations (its own schema and history table) and the configured ERP foreign keys, then
+   * {@link #verifyKeys()}. Returns the schema version.
+   *
+   * @throws org.smskit.core.crypto.KeyMismatchException when a key differs from the installation's key of its id
+   * @throws org.smskit.core.crypto.UnknownKeyException when stored credentials name a key id the provider lacks
+   */
   public String migrate() {
-    return SmsSchema.migrate(core.dataSource(), core.schema());
+    String version = SmsSchema.migrate(core.dataSource(), core.schema());
+    verifyKeys();
+    return version;
+  }
+
+  /**
+   * Checks the key provider against the installation (all tenants), so that a node with wrong keys fails at start
+   * rather than writing credentials the others cannot read: for every key id the provider holds, its key check
+   * value (table {@code sms_key_checks}) must decrypt under this node's key, or is stored now by the first node
+   * that has the id; and one stored credential per key id in use must decrypt. {@link #migrate()} calls it; call
+   * it on start when the schema is migrated elsewhere. Before its first encryption a service checks its active
+   * key this way in any case.
+   *
+   * @throws org.smskit.core.crypto.KeyMismatchException naming the key id whose material differs
+   * @throws org.smskit.core.crypto.UnknownKeyException naming a key id that stored credentials use and the
+   *     provider lacks
+   */
+  public void verifyKeys() {
+    core.credentials().keyChecks().verifyAll();
   }
 
   /** The repositories, for reads and writes the service does not offer (one transaction, this tenant). */
@@ -144,18 +168,26 @@ public final class SmsService implements AutoCloseable {
   // Accounts, numbers, services
 
   /**
-   * Registers a provider account. The token and every secret setting are encrypted before they are stored.
+   * Registers a provider account. It is checked first, without any network call: the provider must be installed,
+   * the provider's secret settings must not be among the plain settings, and the provider's factory must accept
+   * the account id, the token and every setting. The token and every secret setting are then encrypted and
+   * stored.
    *
    * @param provider the SPI name ({@code twilio}, {@code vonage}, {@code simulated})
    * @param settingsJson plain provider settings, a JSON object
    * @param secretSettings settings that are secrets (for example Vonage's {@code signatureSecret}), stored
    *     encrypted and handed to the provider decrypted
+   * @throws InvalidInputException on {@code provider} (naming the installed ones) when it is not installed, on
+   *     {@code settings.<name>} for a secret among the plain settings, or as the provider's factory reports
    */
   public SenderAccount registerSenderAccount(String name, String provider, @Nullable String accountSid,
       @Nullable String authToken, String settingsJson, Map<String, String> secretSettings) {
     Require.nonNull(provider, "provider");
-    Require.nonNull(settingsJson, "settings");
+    JsonObjects.require("settings", Require.nonNull(settingsJson, "settings"));
     Require.nonNull(secretSettings, "settings");
+    Credentials.checkSettingNames(secretSettings.keySet());
+    core.providers().validate(provider,
+        core.providers().draftConfig(accountSid, authToken, settingsJson, secretSettings));
     SenderAccount draft = SenderAccount.create(name, provider, accountSid, null);
     SenderAccount account = draft
         .withAuthToken(core.credentials().encryptToken(tenant, draft.id(), authToken))
@@ -169,29 +201,37 @@ public final class SmsService implements AutoCloseable {
     return registerSenderAccount(name, provider, accountSid, authToken, "{}", Map.of());
   }
 
-  /** Replaces the account's auth token (encrypted under the active key). */
+  /** Replaces the account's auth token (encrypted under the active key); nothing else of the account changes. */
   public SenderAccount updateAuthToken(UUID accountId, String authToken) {
     EncryptedValue token = core.credentials().encryptToken(tenant, accountId, Require.nonNull(authToken, "auth_token"));
-    return write(tx -> tx.r().senderAccounts().update(tx.r().senderAccounts().get(accountId).withAuthToken(token)));
+    return write(tx -> tx.r().senderAccounts().updateAuthToken(accountId, token));
   }
 
-  /** Renames the account or replaces its plain settings (secret settings are kept). */
+  /**
+   * Renames the account and replaces its plain settings (secret settings are kept). The new settings are checked
+   * as at registration, with the account's stored token and secrets.
+   *
+   * @throws InvalidInputException on {@code settings.<name>} for a secret among the plain settings, or as the
+   *     provider's factory reports
+   */
   public SenderAccount updateSenderAccount(UUID accountId, String name, String settingsJson) {
+    JsonObjects.require("settings", Require.nonNull(settingsJson, "settings"));
     return write(tx -> {
       var accounts = tx.r().senderAccounts();
-      SenderAccount current = accounts.get(accountId);
+      // Locked, so that a rotation committing meanwhile cannot have its secrets put back under the old key.
+      SenderAccount current = accounts.lock(accountId);
+      var stored = accounts.splitSettings(accountId).secrets();
+      core.providers().validate(current.provider(),
+          core.providers().storedConfig(tenant, current, stored, settingsJson));
       Map<String, String> secrets = new java.util.LinkedHashMap<>();
-      accounts.splitSettings(accountId).secrets().forEach((k, v) -> secrets.put(k, v.format()));
-      SenderAccount renamed = new SenderAccount(current.id(), name, current.provider(), current.accountSid(),
-          current.authToken(), Credentials.withStrings(settingsJson, secrets), current.active(), current.createdAt(),
-          current.updatedAt());
-      return accounts.update(renamed);
+      stored.forEach((k, v) -> secrets.put(k, v.format()));
+      return accounts.updateNameAndSettings(accountId, name, Credentials.withStrings(settingsJson, secrets));
     });
   }
 
   /** Stops using the account; its numbers, services and messages stay. */
   public SenderAccount deactivateSenderAccount(UUID accountId) {
-    return write(tx -> tx.r().senderAccounts().update(tx.r().senderAccounts().get(accountId).withActive(false)));
+    return write(tx -> tx.r().senderAccounts().updateActive(accountId, false));
   }
 
   /**
@@ -269,39 +309,18 @@ public final class SmsService implements AutoCloseable {
   }
 
   /**
-   * Re-encrypts every stored secret of this tenant (auth tokens and secret settings) under the key provider's
-   * active key; returns how many values were rewritten. Run after adding a new active key, before retiring the
-   * old one.
+   * Re-encrypts every stored secret of this tenant (auth tokens and secret settings) that is not under the key
+   * provider's active key, in one transaction. Run after adding a new active key, before retiring the old one.
+   * A value that cannot be decrypted (its key is gone, or differs) is counted and left as it is; the others are
+   * rotated anyway. Each value is replaced by itself, only if it is still the value read, so a concurrent rename,
+   * new token or deactivation is kept, and a value already under the active key is not written.
+   *
+   * @return how many values were rewritten and which accounts hold values that could not be read; retire the old
+   *     key only when {@link RotationReport#complete()}
    */
-  public int rotateCredentials() {
-    return write(tx -> {
-      int rewritten = 0;
-      var accounts = tx.r().senderAccounts();
-      SecretCipher cipher = core.credentials().cipher();
-      for (SenderAccount account : accounts.listAll()) {
-        SenderAccount next = account;
-        if (account.authToken() != null && cipher.needsRotation(account.authToken())) {
-          next = next.withAuthToken(cipher.reencrypt(account.authToken(),
-              Credentials.tokenContext(tenant, account.id())));
-          rewritten++;
-        }
-        var split = accounts.splitSettings(account.id());
-        Map<String, String> secrets = new java.util.LinkedHashMap<>();
-        for (var secret : split.secrets().entrySet()) {
-          EncryptedValue value = secret.getValue();
-          if (cipher.needsRotation(value)) {
-            value = cipher.reencrypt(value, Credentials.settingContext(tenant, account.id(), secret.getKey()));
-            rewritten++;
-          }
-          secrets.put(secret.getKey(), value.format());
-        }
-        next = next.withSettingsJson(Credentials.withStrings(split.plainJson(), secrets));
-        if (!next.equals(account)) {
-          accounts.update(next);
-        }
-      }
-      return rewritten;
-    });
+  public RotationReport rotateCredentials() {
+    core.credentials().requireActiveKey();
+    return write(tx -> Rotation.rotate(core.credentials(), tx));
   }
 
   /** The provider of an account, configured from it (for example to script the simulated provider). */
@@ -321,6 +340,7 @@ public final class SmsService implements AutoCloseable {
    * @throws org.smskit.core.phone.InvalidPhoneNumberException when the recipient is not a number
    * @throws org.smskit.core.text.InvalidMessageBodyException when the body cannot be sent or stored
    * @throws RecipientOptedOutException when the recipient opted out of this sender
+   * @throws NotFoundException when the sender account, number or service names no row of this tenant
    */
   public SendReceipt queue(SendRequest request) {
     SendReceipt receipt = write(tx -> new Outbound(core, tx).queue(request));
@@ -938,9 +958,11 @@ public final class SmsService implements AutoCloseable {
 
     public SmsService build() {
       PhoneNumbers phones = defaultRegion == null ? PhoneNumbers.create() : PhoneNumbers.withDefaultRegion(defaultRegion);
-      Credentials credentials = new Credentials(new SecretCipher(keys));
+      SecretCipher cipher = new SecretCipher(keys);
+      SmsDatabase db = SmsDatabase.create(dataSource, schema);
+      Credentials credentials = new Credentials(cipher, new KeyChecks(db, keys, cipher));
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
-      Core core = new Core(dataSource, schema, SmsDatabase.create(dataSource, schema), credentials,
+      Core core = new Core(dataSource, schema, db, credentials,
           new ProviderCache(installed, credentials, clock), phones, clock, conversationScope, stickySender,
           helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl,
           List.copyOf(listeners), quietHours, dispatch, new java.util.concurrent.CopyOnWriteArraySet<>(),

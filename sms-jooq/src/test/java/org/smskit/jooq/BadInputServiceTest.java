@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,6 +61,10 @@ class BadInputServiceTest extends ServiceTestBase {
             w -> SendRequest.to(CUSTOMER).fromService(w.service())),
         new BadSend("empty body", InvalidMessageBodyException.class, "body",
             w -> SendRequest.to(CUSTOMER).fromService(w.service()).body("")),
+        new BadSend("whitespace-only body", InvalidMessageBodyException.class, "body",
+            w -> SendRequest.to(CUSTOMER).fromService(w.service()).body(" \t\n\u00A0")),
+        new BadSend("null recipient", InvalidPhoneNumberException.class, "to_number",
+            w -> SendRequest.to(null).fromService(w.service()).body("Hi")),
         new BadSend("body too long", InvalidMessageBodyException.class, "body",
             w -> SendRequest.to(CUSTOMER).fromService(w.service()).body("x".repeat(1601))),
         new BadSend("NUL in body", InvalidMessageBodyException.class, "body",
@@ -90,13 +95,7 @@ class BadInputServiceTest extends ServiceTestBase {
         new BadSend("no sender", InvalidInputException.class, "from",
             w -> SendRequest.to(CUSTOMER).body("Hi")),
         new BadSend("number and service", InvalidInputException.class, "from",
-            w -> SendRequest.to(CUSTOMER).fromNumber(w.primary().id()).fromService(w.service()).body("Hi")),
-        new BadSend("unknown service", InvalidInputException.class, "service_account_id",
-            w -> SendRequest.to(CUSTOMER).fromService(UUID.randomUUID()).body("Hi")),
-        new BadSend("unknown number", InvalidInputException.class, "sender_phone_number_id",
-            w -> SendRequest.to(CUSTOMER).fromNumber(UUID.randomUUID()).body("Hi")),
-        new BadSend("unknown account", InvalidInputException.class, "sender_account_id",
-            w -> SendRequest.to(CUSTOMER).fromAccount(UUID.randomUUID()).body("Hi")));
+            w -> SendRequest.to(CUSTOMER).fromNumber(w.primary().id()).fromService(w.service()).body("Hi")));
   }
 
   @ParameterizedTest
@@ -113,6 +112,69 @@ class BadInputServiceTest extends ServiceTestBase {
     assertThat(allRows()).isEqualTo(before);
     assertThat(providers.sendCalls).hasValue(0);
     assertThat(events).isEmpty();
+  }
+
+  static Stream<Arguments> unknownSenders() {
+    return Stream.of(
+        Arguments.of("service account", (Function<World, UUID>) World::service,
+            (Function<UUID, SendRequest.Builder>) id -> SendRequest.to(CUSTOMER).fromService(id).body("Hi")),
+        Arguments.of("sender phone number", (Function<World, UUID>) w -> w.primary().id(),
+            (Function<UUID, SendRequest.Builder>) id -> SendRequest.to(CUSTOMER).fromNumber(id).body("Hi")),
+        Arguments.of("sender account", (Function<World, UUID>) World::account,
+            (Function<UUID, SendRequest.Builder>) id -> SendRequest.to(CUSTOMER).fromAccount(id).body("Hi")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unknownSenders")
+  void unknownSenderIdIsNotFoundWithNothingWritten(String entity, Function<World, UUID> idOf,
+      Function<UUID, SendRequest.Builder> request) {
+    world();
+    UUID otherTenants = idOf.apply(world(sms.forTenant(TenantId.of(tenant.value() + "-other"))));
+    List<Long> before = allRows();
+    events.clear();
+
+    for (UUID unknown : List.of(UUID.randomUUID(), otherTenants)) {
+      assertThatThrownBy(() -> sms.send(request.apply(unknown).build()))
+          .isInstanceOfSatisfying(NotFoundException.class, e -> {
+            assertThat(e.entity()).isEqualTo(entity);
+            assertThat(e.key()).isEqualTo(unknown.toString());
+          });
+      assertThatThrownBy(() -> sms.queue(request.apply(unknown).build())).isInstanceOf(NotFoundException.class);
+    }
+
+    assertThat(allRows()).isEqualTo(before);
+    assertThat(providers.sendCalls).hasValue(0);
+    assertThat(events).isEmpty();
+  }
+
+  @Test
+  void bulkSendThroughAnUnknownServiceIsNotFoundAndANullRecipientIsOneInvalidNumber() {
+    World w = world();
+    List<Long> before = allRows();
+
+    assertThatThrownBy(() -> sms.bulkSend(BulkSendRequest.of(UUID.randomUUID(), "Hi", List.of(CUSTOMER), null)))
+        .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.entity()).isEqualTo("service account"));
+    assertThat(allRows()).isEqualTo(before);
+
+    List<BulkResult> results = sms.bulkSend(BulkSendRequest.of(w.service(), "Hi",
+        java.util.Arrays.asList(CUSTOMER, null), null));
+    assertThat(results).extracting(BulkResult::outcome)
+        .containsExactly(BulkResult.Outcome.QUEUED, BulkResult.Outcome.INVALID_NUMBER);
+    assertThat(results.get(1).input()).isNull();
+    assertThat(results.get(1).reason()).isEqualTo("must not be null");
+    assertThatThrownBy(() -> sms.bulkSend(BulkSendRequest.of(w.service(), "  ", List.of(CUSTOMER), null)))
+        .isInstanceOf(InvalidMessageBodyException.class);
+  }
+
+  @Test
+  void blankInboundMessagesAreStoredAndBlankHelpRepliesRefusedAtConfiguration() {
+    World w = world();
+
+    assertThat(receive(w, CUSTOMER, "   ").result()).isEqualTo(WebhookOutcome.Result.STORED);
+    assertThat(receive(w, CUSTOMER, "").result()).isEqualTo(WebhookOutcome.Result.STORED);
+    assertThat(rows("sms_messages")).isEqualTo(2);
+    assertThatThrownBy(() -> builder().helpReply(" \n "))
+        .isInstanceOfSatisfying(InvalidMessageBodyException.class, e -> assertThat(e.field()).isEqualTo("body"));
   }
 
   @Test
@@ -158,6 +220,18 @@ class BadInputServiceTest extends ServiceTestBase {
             c -> c.sms().createService(UUID.randomUUID(), "S", ServiceType.SUPPORT, null, null, null)),
         new BadCall("contact with a bad number", InvalidPhoneNumberException.class, "phone",
             c -> c.sms().createContact("X", "0")),
+        new BadCall("contact without a number", InvalidPhoneNumberException.class, "phone",
+            c -> c.sms().createContact("X", null)),
+        new BadCall("contact looked up without a number", InvalidPhoneNumberException.class, "phone",
+            c -> c.sms().findContact(null)),
+        new BadCall("sender number null", InvalidPhoneNumberException.class, "phone_number",
+            c -> c.sms().addPhoneNumber(c.w().account(), null, null, false)),
+        new BadCall("opt-out without a number", InvalidPhoneNumberException.class, "phone",
+            c -> c.sms().optOut(null, OptOutScope.ALL, null, null)),
+        new BadCall("opt-in without a number", InvalidPhoneNumberException.class, "phone",
+            c -> c.sms().optIn(null)),
+        new BadCall("opt-outs of no number", InvalidPhoneNumberException.class, "phone",
+            c -> c.sms().activeOptOuts(null)),
         new BadCall("contact that exists", ConflictException.class, "phone",
             c -> c.sms().createContact("X", "(415) 555-0123")),
         new BadCall("service opt-out without the service", InvalidInputException.class, "scope",
@@ -235,12 +309,12 @@ class BadInputServiceTest extends ServiceTestBase {
   }
 
   @Test
-  void unknownProviderIsReportedWhenTheAccountIsUsed() {
-    UUID account = sms.registerSenderAccount("X", "carrier-pigeon", null, "t").id();
-    sms.addPhoneNumber(account, OUR_PRIMARY, null, true);
-
-    assertThatThrownBy(() -> sms.send(SendRequest.to(CUSTOMER).fromAccount(account).body("Hi").build()))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("provider"));
-    assertThat(rows("sms_messages")).isZero();
+  void unknownProviderIsRefusedAtRegistrationNamingTheInstalledOnes() {
+    assertThatThrownBy(() -> sms.registerSenderAccount("X", "carrier-pigeon", null, "t"))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.field()).isEqualTo("provider");
+          assertThat(e.rule()).contains("carrier-pigeon").contains("[simulated]");
+        });
+    assertThat(rows("sms_sender_accounts")).isZero();
   }
 }

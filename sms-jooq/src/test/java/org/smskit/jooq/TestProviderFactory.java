@@ -68,6 +68,12 @@ final class TestProviderFactory implements SmsProviderFactory {
     return new TestProvider((SimulatedProvider) simulated.create(config));
   }
 
+  /** The simulated provider's check (a token is required); creates nothing, so the counters above stay put. */
+  @Override
+  public void validate(ProviderConfig config) {
+    simulated.validate(config);
+  }
+
   /** A simulated provider that counts calls, runs the send hook and counts closes. */
   final class TestProvider implements SmsProvider {
     private final SimulatedProvider delegate;

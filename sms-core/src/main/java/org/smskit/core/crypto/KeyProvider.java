@@ -1,6 +1,7 @@
 package org.smskit.core.crypto;
 
 import java.util.Optional;
+import java.util.Set;
 import javax.crypto.SecretKey;
 
 /**
@@ -29,4 +30,12 @@ public interface KeyProvider {
    * @throws KeyConfigurationException if the key exists but cannot be read
    */
   Optional<SecretKey> key(String keyId);
+
+  /**
+   * The ids of every key held, so that each can be checked against the installation's key check values at start.
+   * Default: the active id only (a provider that cannot list its keys still has its active key checked).
+   */
+  default Set<String> keyIds() {
+    return Set.of(activeKeyId());
+  }
 }

@@ -23,6 +23,7 @@ abstract class LoadedKeyProvider implements KeyProvider {
   }
 
   /** The ids of every key held. */
+  @Override
   public Set<String> keyIds() {
     return keys.keyIds();
   }

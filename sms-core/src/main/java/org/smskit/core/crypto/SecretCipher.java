@@ -9,6 +9,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -17,6 +18,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import org.smskit.core.InvalidInputException;
+import org.smskit.core.TenantId;
 
 /**
  * Encrypts provider credentials for storage and decrypts them for use: AES-256-GCM with a fresh random 96-bit
@@ -46,6 +48,12 @@ public final class SecretCipher {
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final int TAG_BYTES = TAG_BITS / 8;
+
+  /** What a key check value encrypts; public by nature (see {@link #keyCheck}). */
+  private static final String KEY_CHECK_TEXT = "smskit key check v1";
+  /** Where a key check value lives; bound like any stored value, so no credential can pass for one. */
+  private static final SecretContext KEY_CHECK_CONTEXT =
+      SecretContext.of(TenantId.DEFAULT, "sms_key_checks", "check_value", new java.util.UUID(0, 0));
 
   private final KeyProvider keys;
   private final SecureRandom random = new SecureRandom();
@@ -152,6 +160,53 @@ public final class SecretCipher {
     return keys.activeKeyId();
   }
 
+  /**
+   * A key check value for the key the provider holds as {@code keyId}: a fixed text encrypted under that key, in
+   * the stored form. Kept once per installation and tested with {@link #matchesKeyCheck}, it tells whether two
+   * nodes hold the same key under one id before either writes a credential the other cannot read. Not secret.
+   *
+   * <p>Made with the cipher used for credentials rather than a MAC, so that it works with keys that cannot be
+   * exported (a hardware token) and puts no second primitive on the key. Never the encryption of a zero block
+   * (the classic check value): under AES-GCM that block's encryption is the GHASH key, which would allow forging
+   * every stored value.
+   *
+   * @throws UnknownKeyException if the provider has no key with this id
+   * @throws KeyConfigurationException if the id is malformed or the key is not 256-bit AES
+   */
+  public EncryptedValue keyCheck(String keyId) {
+    requireNonNull(keyId, "keyId");
+    checkKeyId(keyId);
+    byte[] plaintext = KEY_CHECK_TEXT.getBytes(StandardCharsets.UTF_8);
+    return encryptBytes(plaintext, KEY_CHECK_CONTEXT, keyId);
+  }
+
+  /**
+   * True if {@code check} was made by {@link #keyCheck} with the same key the provider now holds as
+   * {@code keyId}; false if it was made under another id or with other key material under this one.
+   *
+   * @throws UnknownKeyException if the provider has no key with this id
+   * @throws KeyConfigurationException if that key is not 256-bit AES
+   */
+  public boolean matchesKeyCheck(String keyId, EncryptedValue check) {
+    requireNonNull(keyId, "keyId");
+    requireNonNull(check, "check");
+    if (!check.keyId().equals(keyId)) {
+      return false;
+    }
+    byte[] plaintext;
+    try {
+      plaintext = decryptBytes(check, KEY_CHECK_CONTEXT);
+    } catch (DecryptionException otherKey) {
+      // An unknown id is not caught here: decryptBytes reports it as UnknownKeyException.
+      return false;
+    }
+    try {
+      return MessageDigest.isEqual(plaintext, KEY_CHECK_TEXT.getBytes(StandardCharsets.UTF_8));
+    } finally {
+      Arrays.fill(plaintext, (byte) 0);
+    }
+  }
+
   @Override
   public String toString() {
     return "SecretCipher[" + keys + "]";
@@ -160,6 +215,10 @@ public final class SecretCipher {
   private EncryptedValue encryptBytes(byte[] plaintext, SecretContext context) {
     String keyId = keys.activeKeyId();
     checkKeyId(keyId);
+    return encryptBytes(plaintext, context, keyId);
+  }
+
+  private EncryptedValue encryptBytes(byte[] plaintext, SecretContext context, String keyId) {
     SecretKey key = keyFor(keyId);
     byte[] nonce = new byte[NONCE_BYTES];
     random.nextBytes(nonce);

@@ -74,6 +74,7 @@ public final class StaticKeyProvider implements KeyProvider {
   }
 
   /** The ids of every key held, in the order given. */
+  @Override
   public Set<String> keyIds() {
     return keys.keySet();
   }

@@ -13,6 +13,8 @@ public final class InvalidPhoneNumberException extends InvalidInputException {
 
   /** Why a phone number was refused. */
   public enum Reason {
+    /** No text at all ({@code null}): a form field or a mapped column that was never filled in. */
+    MISSING("must not be null"),
     /** The text does not look like a phone number at all (letters, too few digits, empty). */
     NOT_A_NUMBER("must be a phone number"),
     /** It has a plausible length but lies outside every range assigned in its country. */

@@ -81,29 +81,30 @@ public final class PhoneNumbers {
   /**
    * Normalises {@code raw}, reading a national number in the default region.
    *
-   * @throws InvalidPhoneNumberException on field {@code phone} when {@code raw} is not a valid phone number
+   * @throws InvalidPhoneNumberException on field {@code phone} when {@code raw} is null or not a valid phone number
    */
-  public PhoneNumber parse(String raw) {
+  public PhoneNumber parse(@Nullable String raw) {
     return parse(DEFAULT_FIELD, raw, null);
   }
 
   /**
    * Normalises {@code raw}, reading a national number in {@code region} (or the default region when null).
    *
-   * @throws InvalidPhoneNumberException on field {@code phone} when {@code raw} is not a valid phone number
+   * @throws InvalidPhoneNumberException on field {@code phone} when {@code raw} is null or not a valid phone number
    * @throws InvalidInputException on field {@code region} when the region is not supported
    */
-  public PhoneNumber parse(String raw, @Nullable String region) {
+  public PhoneNumber parse(@Nullable String raw, @Nullable String region) {
     return parse(DEFAULT_FIELD, raw, region);
   }
 
   /**
    * Normalises {@code raw}, naming {@code field} in any error.
    *
-   * @throws InvalidPhoneNumberException on {@code field} when {@code raw} is not a valid phone number
+   * @throws InvalidPhoneNumberException on {@code field} when {@code raw} is null ({@link Reason#MISSING}) or not a
+   *     valid phone number
    * @throws InvalidInputException on field {@code region} when the region is not supported
    */
-  public PhoneNumber parse(String field, String raw, @Nullable String region) {
+  public PhoneNumber parse(String field, @Nullable String raw, @Nullable String region) {
     Phonenumber.PhoneNumber parsed = parseValid(field, raw, region);
     return toE164(field, parsed);
   }
@@ -111,10 +112,10 @@ public final class PhoneNumbers {
   /**
    * Normalises {@code raw} and derives its details, keeping any extension that was typed.
    *
-   * @throws InvalidPhoneNumberException on {@code field} when {@code raw} is not a valid phone number
+   * @throws InvalidPhoneNumberException on {@code field} when {@code raw} is null or not a valid phone number
    * @throws InvalidInputException on field {@code region} when the region is not supported
    */
-  public PhoneNumberDetails parseDetails(String field, String raw, @Nullable String region) {
+  public PhoneNumberDetails parseDetails(String field, @Nullable String raw, @Nullable String region) {
     Phonenumber.PhoneNumber parsed = parseValid(field, raw, region);
     String extension = parsed.hasExtension() && !parsed.getExtension().isEmpty() ? parsed.getExtension() : null;
     return details(toE164(field, parsed), parsed, extension);
@@ -152,22 +153,22 @@ public final class PhoneNumbers {
    *   <li>anything else is a phone number (or an error).
    * </ol>
    *
-   * @throws InvalidPhoneNumberException on field {@code phone} when the text is none of the three kinds
+   * @throws InvalidPhoneNumberException on field {@code phone} when the text is null or none of the three kinds
    * @throws InvalidInputException on field {@code region} when the region is not supported
    */
-  public Address parseAddress(String raw, @Nullable String region) {
+  public Address parseAddress(@Nullable String raw, @Nullable String region) {
     return parseAddress(DEFAULT_FIELD, raw, region);
   }
 
   /**
    * As {@link #parseAddress(String, String)}, naming {@code field} in any error.
    *
-   * @throws InvalidPhoneNumberException on {@code field} when the text is none of the three kinds
+   * @throws InvalidPhoneNumberException on {@code field} when the text is null or none of the three kinds
    * @throws InvalidInputException on field {@code region} when the region is not supported
    */
-  public Address parseAddress(String field, String raw, @Nullable String region) {
+  public Address parseAddress(String field, @Nullable String raw, @Nullable String region) {
     requireNonNull(field, "field");
-    requireNonNull(raw, "raw");
+    requirePresent(field, raw);
     String text = raw.strip();
     String effectiveRegion = effectiveRegion(region);
     if (text.startsWith("+")) {
@@ -201,9 +202,9 @@ public final class PhoneNumbers {
     }
   }
 
-  private Phonenumber.PhoneNumber parseValid(String field, String raw, @Nullable String region) {
+  private Phonenumber.PhoneNumber parseValid(String field, @Nullable String raw, @Nullable String region) {
     requireNonNull(field, "field");
-    requireNonNull(raw, "raw");
+    requirePresent(field, raw);
     String effectiveRegion = effectiveRegion(region);
     Phonenumber.PhoneNumber parsed;
     try {
@@ -223,6 +224,16 @@ public final class PhoneNumbers {
       case INVALID_COUNTRY_CODE -> Reason.INVALID_COUNTRY_CODE;
     };
     throw new InvalidPhoneNumberException(field, reason);
+  }
+
+  /**
+   * A null number is bad input like any other (a form field left unset, a column read as NULL), so it is refused
+   * as {@link Reason#MISSING} on the caller's field rather than with a bare {@link NullPointerException}.
+   */
+  private static void requirePresent(String field, @Nullable String raw) {
+    if (raw == null) {
+      throw new InvalidPhoneNumberException(field, Reason.MISSING);
+    }
   }
 
   private PhoneNumber toE164(String field, Phonenumber.PhoneNumber parsed) {

@@ -51,6 +51,9 @@ public final class SimulatedProvider implements SmsProvider {
   public static final String NAME = "simulated";
   public static final String SIGNATURE_HEADER = "X-Smskit-Signature";
 
+  /** Why the token is required: it is the HMAC key of the simulated webhook signatures. */
+  static final String TOKEN_RULE = "is required: the simulated provider signs webhooks with it";
+
   private static final ProviderCapabilities CAPABILITIES = new ProviderCapabilities(true, true, true, 10);
 
   private final String accountSid;
@@ -62,7 +65,7 @@ public final class SimulatedProvider implements SmsProvider {
     this.clock = config.clock();
     this.accountSid = config.accountSid() == null ? "SIM" : config.accountSid();
     this.key = config.token()
-        .orElseThrow(() -> new InvalidInputException("auth_token", "the simulated provider signs webhooks with it"))
+        .orElseThrow(() -> new InvalidInputException("auth_token", TOKEN_RULE))
         .reveal().getBytes(StandardCharsets.UTF_8);
     this.network = network;
   }

@@ -1,5 +1,6 @@
 package org.smskit.core.simulated;
 
+import org.smskit.core.InvalidInputException;
 import org.smskit.core.Require;
 import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.SmsProvider;
@@ -33,5 +34,19 @@ public final class SimulatedProviderFactory implements SmsProviderFactory {
   @Override
   public SmsProvider create(ProviderConfig config) {
     return new SimulatedProvider(config, network);
+  }
+
+  /**
+   * Requires the auth token, which signs the simulated webhooks. The simulated provider reads no settings and
+   * any account id, so neither is checked.
+   *
+   * @throws InvalidInputException on field {@code auth_token} when there is none
+   */
+  @Override
+  public void validate(ProviderConfig config) {
+    Require.nonNull(config, "config");
+    if (config.token().isEmpty()) {
+      throw new InvalidInputException("auth_token", SimulatedProvider.TOKEN_RULE);
+    }
   }
 }

@@ -15,7 +15,7 @@ public class InvalidMessageBodyException extends InvalidInputException {
 
   /** The rule a body broke. */
   public enum Reason {
-    /** Null or empty, and the message has no media: there is nothing to send. */
+    /** Null, empty or only whitespace, and the message has no media: there is nothing to send. */
     EMPTY,
     /** Contains U+0000, which a PostgreSQL {@code text} column cannot hold. */
     NUL_CHARACTER,

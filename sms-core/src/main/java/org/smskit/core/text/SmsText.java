@@ -88,7 +88,8 @@ public final class SmsText {
   }
 
   /**
-   * Refuses an outbound body that cannot be sent or stored. A null or empty body is allowed only with media.
+   * Refuses an outbound body that cannot be sent or stored. A null, empty or blank (whitespace only) body is
+   * allowed only with media. Inbound bodies are never refused for being blank (see {@link #validateInbound}).
    *
    * @throws InvalidMessageBodyException naming the {@link Reason}: {@code EMPTY}, {@code NUL_CHARACTER},
    *     {@code UNPAIRED_SURROGATE} (both with the character's index) or {@code TOO_LONG}
@@ -98,13 +99,24 @@ public final class SmsText {
     if (mediaCount < 0) {
       throw new InvalidInputException("media_count", "must not be negative");
     }
-    if (body == null || body.isEmpty()) {
+    if (body == null || isBlank(body)) {
       if (mediaCount == 0) {
-        throw new InvalidMessageBodyException(Reason.EMPTY, "must not be empty when the message has no media");
+        throw new InvalidMessageBodyException(Reason.EMPTY,
+            "must not be empty or only whitespace when the message has no media");
       }
-      return;
+      if (body == null || body.isEmpty()) {
+        return;
+      }
     }
     validateStorable(body);
+  }
+
+  /**
+   * Whether every character is a space of some kind: Java whitespace and the Unicode space separators that
+   * {@link String#isBlank()} misses (no-break spaces), which show the recipient an empty message all the same.
+   */
+  static boolean isBlank(String body) {
+    return body.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c));
   }
 
   /**

@@ -196,8 +196,23 @@ class PhoneNumbersTest {
     }
 
     @Test
-    void nullInputIsAProgrammingError() {
-      assertThatThrownBy(() -> phones.parse(null)).isInstanceOf(NullPointerException.class).hasMessage("raw");
+    void nullNumberIsRefusedAsMissingOnTheCallersField() {
+      assertThatThrownBy(() -> phones.parse(null)).isInstanceOfSatisfying(InvalidPhoneNumberException.class, e -> {
+        assertThat(e.field()).isEqualTo("phone");
+        assertThat(e.reason()).isEqualTo(Reason.MISSING);
+        assertThat(e.getMessage()).isEqualTo("phone: must not be null");
+      });
+      assertThatThrownBy(() -> phones.parse(null, "US")).isInstanceOf(InvalidPhoneNumberException.class);
+      assertThatThrownBy(() -> phones.parse("to_number", null, null))
+          .isInstanceOfSatisfying(InvalidPhoneNumberException.class, e -> assertThat(e.field()).isEqualTo("to_number"));
+      assertThatThrownBy(() -> phones.parseDetails("phone_number", null, null))
+          .isInstanceOfSatisfying(InvalidPhoneNumberException.class,
+              e -> assertThat(e.field()).isEqualTo("phone_number"));
+      assertThatThrownBy(() -> phones.parseAddress(null, null))
+          .isInstanceOfSatisfying(InvalidPhoneNumberException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MISSING));
+      assertThatThrownBy(() -> phones.parseAddress("from_number", null, "US"))
+          .isInstanceOfSatisfying(InvalidPhoneNumberException.class,
+              e -> assertThat(e.field()).isEqualTo("from_number"));
     }
   }
 

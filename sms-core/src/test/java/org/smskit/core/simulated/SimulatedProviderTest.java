@@ -136,4 +136,16 @@ class SimulatedProviderTest {
     assertThatThrownBy(() -> factory.create(ProviderConfig.of("SIM", null, "{}")))
         .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("auth_token:");
   }
+
+  @Test
+  void validationAsksForTheTokenWithoutCreatingAProviderOrRecordingAnything() {
+    assertThatThrownBy(() -> factory.validate(ProviderConfig.of("SIM", null, "{}")))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+          assertThat(e.field()).isEqualTo("auth_token");
+          assertThat(e.rule()).contains("required");
+        });
+    factory.validate(ProviderConfig.of(null, Secret.of("t"), "{\"anything\": 1}"));
+    assertThat(network.sent()).isEmpty();
+    assertThat(factory.secretSettings()).isEmpty();
+  }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.text.InvalidMessageBodyException.Reason;
 
@@ -167,10 +168,36 @@ class SmsTextTest {
     assertThatCode(() -> SmsText.validateOutbound("", 2)).doesNotThrowAnyException();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {" ", "   ", "\t\n", "\r\n ", "\u00A0", "\u2007\u202F", "\u3000"})
+  void whitespaceOnlyBodyWithoutMediaIsEmpty(String blank) {
+    assertThatThrownBy(() -> SmsText.validateOutbound(blank, 0))
+        .isInstanceOfSatisfying(InvalidMessageBodyException.class, e -> {
+          assertThat(e.reason()).isEqualTo(Reason.EMPTY);
+          assertThat(e.field()).isEqualTo("body");
+          assertThat(e.rule()).contains("whitespace");
+        });
+  }
+
   @Test
-  void whitespaceBodyIsNotEmpty() {
-    // The schema's rule is coalesce(body, '') <> ''; a blank body is the caller's business.
-    assertThatCode(() -> SmsText.validateOutbound(" ", 0)).doesNotThrowAnyException();
+  void whitespaceBodyIsAllowedWithMediaAndTextAroundSpacesIsText() {
+    assertThatCode(() -> SmsText.validateOutbound(" ", 1)).doesNotThrowAnyException();
+    assertThatCode(() -> SmsText.validateOutbound(" . ", 0)).doesNotThrowAnyException();
+    // A zero-width space is a format character (Cf), not a space separator: this check leaves it alone.
+    assertThatCode(() -> SmsText.validateOutbound("\u200B", 0)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void whitespaceWithMediaIsStillCheckedForStorability() {
+    assertThatThrownBy(() -> SmsText.validateOutbound(" \u0000", 1))
+        .isInstanceOfSatisfying(InvalidMessageBodyException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.NUL_CHARACTER));
+  }
+
+  @Test
+  void blankInboundBodyIsStorable() {
+    assertThatCode(() -> SmsText.validateInbound("  ")).doesNotThrowAnyException();
+    assertThat(SmsText.sanitizeInbound(" ")).isEqualTo(" ");
   }
 
   @Test

@@ -155,7 +155,11 @@ final class ConstraintRules {
       entry("sms_held_messages_pkey", "message_id", "is already held"),
       entry("sms_held_messages_message_fkey", "message_id", "must name an existing message"),
       entry("sms_held_messages_attempt_range", "attempt", "must be at least 1"),
-      entry("sms_held_messages_checks_range", "checks", "must not be negative"));
+      entry("sms_held_messages_checks_range", "checks", "must not be negative"),
+      entry("sms_key_checks_pkey", "key_id", "already has a key check value"),
+      entry("sms_key_checks_key_id_format", "key_id", "must be 1 to 64 of A-Z, a-z, 0-9, '_', '.', '-'"),
+      entry("sms_key_checks_check_value_format", "check_value",
+          "must be enc:v1:<keyId>:<base64> made with the row's key id"));
 
   /**
    * The dispatch invariant, checked at commit by constraint triggers (they raise under these names): no outbound

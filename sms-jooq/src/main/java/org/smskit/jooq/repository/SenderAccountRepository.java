@@ -4,11 +4,13 @@ import static org.smskit.jooq.generated.Tables.SMS_SENDER_ACCOUNTS;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
+import org.smskit.core.Nullable;
 import org.smskit.core.crypto.EncryptedValue;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.jooq.generated.tables.records.SmsSenderAccountsRecord;
@@ -41,6 +43,59 @@ public final class SenderAccountRepository extends TableRepository<SmsSenderAcco
         .where(owned(), SMS_SENDER_ACCOUNTS.PROVIDER.eq(provider))
         .orderBy(SMS_SENDER_ACCOUNTS.CREATED_AT, SMS_SENDER_ACCOUNTS.ID)
         .fetch(this::toDomain);
+  }
+
+  /** Reads the account and locks its row until the transaction ends (a concurrent change of it waits). */
+  public SenderAccount lock(UUID id) {
+    return dsl.selectFrom(SMS_SENDER_ACCOUNTS).where(owned(), SMS_SENDER_ACCOUNTS.ID.eq(id)).forUpdate()
+        .fetchOptional(this::toDomain)
+        .orElseThrow(() -> new org.smskit.core.NotFoundException("sender account", id));
+  }
+
+  // The writes below set only the columns they name, unlike update(): a rename, a new token, deactivation and
+  // key rotation may run at the same time on one account, and none may put back what another just replaced
+  // (a token under a retired key would be unreadable).
+
+  /** Sets the name and the whole settings object (plain and encrypted members). */
+  public SenderAccount updateNameAndSettings(UUID id, @Nullable String name, String settingsJson) {
+    return set(id, Map.of(SMS_SENDER_ACCOUNTS.ACCOUNT_NAME, DSL.val(name, SMS_SENDER_ACCOUNTS.ACCOUNT_NAME),
+        SMS_SENDER_ACCOUNTS.SETTINGS, DSL.val(JSONB.valueOf(settingsJson))));
+  }
+
+  /** Sets the encrypted token (null for none). */
+  public SenderAccount updateAuthToken(UUID id, @Nullable EncryptedValue token) {
+    return set(id, Map.of(SMS_SENDER_ACCOUNTS.AUTH_TOKEN,
+        DSL.val(token == null ? null : token.format(), SMS_SENDER_ACCOUNTS.AUTH_TOKEN)));
+  }
+
+  public SenderAccount updateActive(UUID id, boolean active) {
+    return set(id, Map.of(SMS_SENDER_ACCOUNTS.IS_ACTIVE, DSL.val(flag(active))));
+  }
+
+  private SenderAccount set(UUID id, Map<? extends Field<?>, ? extends Field<?>> values) {
+    return dsl.update(SMS_SENDER_ACCOUNTS).set(values).where(owned(), SMS_SENDER_ACCOUNTS.ID.eq(id)).returning()
+        .fetchOptional(this::toDomain)
+        .orElseThrow(() -> new org.smskit.core.NotFoundException("sender account", id));
+  }
+
+  /**
+   * Replaces the token with {@code replacement} if it is still {@code expected} (compare and set); false when
+   * it changed meanwhile, or the account is gone.
+   */
+  public boolean replaceAuthToken(UUID id, EncryptedValue expected, EncryptedValue replacement) {
+    var a = SMS_SENDER_ACCOUNTS;
+    return dsl.update(a).set(a.AUTH_TOKEN, replacement.format())
+        .where(owned(), a.ID.eq(id), a.AUTH_TOKEN.eq(expected.format())).execute() == 1;
+  }
+
+  /** Replaces one secret setting if it is still {@code expected}, leaving every other member as it is. */
+  public boolean replaceSecretSetting(UUID id, String name, EncryptedValue expected, EncryptedValue replacement) {
+    var a = SMS_SENDER_ACCOUNTS;
+    Field<JSONB> replaced = DSL.field("jsonb_set({0}, {1}::text[], to_jsonb({2}::text))", JSONB.class, a.SETTINGS,
+        DSL.val(new String[] {name}), DSL.val(replacement.format()));
+    Field<String> current = DSL.field("{0} ->> {1}", String.class, a.SETTINGS, DSL.val(name));
+    return dsl.update(a).set(a.SETTINGS, replaced)
+        .where(owned(), a.ID.eq(id), current.eq(expected.format())).execute() == 1;
   }
 
   /** An account's settings split into the plain part and the settings stored encrypted ({@code enc:v1:...}). */

@@ -16,6 +16,7 @@ import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
 import org.smskit.jooq.generated.tables.SmsHeldMessages;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
+import org.smskit.jooq.generated.tables.SmsKeyChecks;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
@@ -75,6 +76,13 @@ public class Smskit extends SchemaImpl {
      * after completion, deleted when expired.
      */
     public final SmsInboundFragments SMS_INBOUND_FRAGMENTS = SmsInboundFragments.SMS_INBOUND_FRAGMENTS;
+
+    /**
+     * Per encryption key id, a constant encrypted under that key: proves that
+     * every node holds the same key under the id. Global (no tenant_id): keys
+     * belong to the installation.
+     */
+    public final SmsKeyChecks SMS_KEY_CHECKS = SmsKeyChecks.SMS_KEY_CHECKS;
 
     /**
      * Idempotency keys of sends and provider ids of inbound messages: each
@@ -165,6 +173,7 @@ public class Smskit extends SchemaImpl {
             SmsContacts.SMS_CONTACTS,
             SmsHeldMessages.SMS_HELD_MESSAGES,
             SmsInboundFragments.SMS_INBOUND_FRAGMENTS,
+            SmsKeyChecks.SMS_KEY_CHECKS,
             SmsMessageKeys.SMS_MESSAGE_KEYS,
             SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS,
             SmsMessages.SMS_MESSAGES,

@@ -10,6 +10,7 @@ import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
 import org.smskit.jooq.generated.tables.SmsHeldMessages;
 import org.smskit.jooq.generated.tables.SmsInboundFragments;
+import org.smskit.jooq.generated.tables.SmsKeyChecks;
 import org.smskit.jooq.generated.tables.SmsMessageKeys;
 import org.smskit.jooq.generated.tables.SmsMessageStatusEvents;
 import org.smskit.jooq.generated.tables.SmsMessages;
@@ -62,6 +63,13 @@ public class Tables {
      * after completion, deleted when expired.
      */
     public static final SmsInboundFragments SMS_INBOUND_FRAGMENTS = SmsInboundFragments.SMS_INBOUND_FRAGMENTS;
+
+    /**
+     * Per encryption key id, a constant encrypted under that key: proves that
+     * every node holds the same key under the id. Global (no tenant_id): keys
+     * belong to the installation.
+     */
+    public static final SmsKeyChecks SMS_KEY_CHECKS = SmsKeyChecks.SMS_KEY_CHECKS;
 
     /**
      * Idempotency keys of sends and provider ids of inbound messages: each

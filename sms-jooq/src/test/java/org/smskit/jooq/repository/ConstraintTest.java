@@ -419,7 +419,19 @@ class ConstraintTest extends DatabaseTest {
         c("sms_held_messages_attempt_range", "sms_held_messages", "attempt", held(MESSAGE, "1", "0"),
             held(MESSAGE, "0", "0")),
         c("sms_held_messages_checks_range", "sms_held_messages", "checks", held(MESSAGE, "1", "3"),
-            held(MESSAGE, "1", "-1")));
+            held(MESSAGE, "1", "-1")),
+        c("sms_key_checks_pkey", "sms_key_checks", "key_id", keyCheck("k1", "'enc:v1:k1:AAEC'"),
+            keyCheck("k1", "'enc:v1:k1:AAEC'") + ";" + keyCheck("k1", "'enc:v1:k1:AwQF'")),
+        c("sms_key_checks_key_id_format", "sms_key_checks", "key_id", keyCheck("k-2.b_3", "'enc:v1:k-2.b_3:AAEC'"),
+            keyCheck("k 2", "'enc:v1:k 2:AAEC'")),
+        c("sms_key_checks_check_value_format", "sms_key_checks", "check_value",
+            keyCheck("k1", "'enc:v1:k1:AAECAw=='"), keyCheck("k1", "'enc:v1:k2:AAECAw=='")),
+        c("sms_key_checks_check_value_format", "sms_key_checks", "check_value",
+            keyCheck("k.1", "'enc:v1:k.1:AAEC'"), keyCheck("k.1", "'enc:v1:k.1:not base64!'")));
+  }
+
+  static String keyCheck(String keyId, String value) {
+    return "INSERT INTO smskit.sms_key_checks (key_id, check_value) VALUES ('" + keyId + "', " + value + ")";
   }
 
   static String pause(String account) {
