@@ -99,10 +99,13 @@ final class Reconciler {
       SmsProvider provider = service.core().providers().provider(service.tenant(), account, r);
       String providerId = m.providerMessageSid() != null ? m.providerMessageSid()
           : r.statusEvents().latestProviderId(messageId).orElse(null);
+      // The window in which a request may have reached the provider: from the first attempt's start to the last
+      // attempt's end (a provider proves a message never came only once that window is well behind it).
       var span = r.outbox().attemptSpan(messageId);
       Instant after = span.map(s -> s.value1()).orElse(m.createdAt());
+      Instant before = span.map(s -> s.value2()).orElse(now);
       return Optional.of(new Ask(provider, new LookupRequest(messageId, providerId, m.to(), m.from(), m.body(), after,
-          now)));
+          before)));
     });
     if (ask.isEmpty()) {
       return new LookupResult.Unknown("no longer held");
