@@ -762,11 +762,33 @@ final class Delivery {
       log.warn("smskit: {} accepted message {} (attempt {}) after this worker's lease was lost; its id {} is kept"
           + " in the history for reconciliation", call.provider().name(), message.id(), call.attempt(),
           sent.providerMessageId());
+    } else if (result instanceof Withdrawn withdrawn && heldForThisAttempt(t.r(), message, call)) {
+      // Another worker took the message over while this one decided not to call, found it sending and held it
+      // (interrupted, outcome unknown). No request was made for that attempt: it is provably unsent, so it goes
+      // back to the queue instead of waiting for a reconciler or an operator.
+      Repositories r = t.r();
+      r.held().release(message.id());
+      ServiceAccount svc = message.serviceAccountId() == null ? null
+          : r.serviceAccounts().find(message.serviceAccountId()).orElse(null);
+      r.outbox().requeue(message.id(), Outbound.priority(svc), withdrawn.dueAt(), call.attempt() - 1);
+      r.outbox().withdrawAttempt(message.id(), call.attempt(), withdrawn.dueAt(), withdrawn.reason());
+      Message back = Transitions.requeue(r, message, message.providerErrorCode()).orElse(message);
+      r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), call.provider().name(), null,
+          MessageStatus.QUEUED, "withdrawn", now, null, "held after a lost lease, but no request was made", null));
+      return receipt(back);
     } else {
       log.warn("smskit: the outcome of attempt {} of message {} is not written: the lease was lost", call.attempt(),
           message.id());
     }
     return receipt(message);
+  }
+
+  /** True when the message is held because of {@code call}'s attempt, found interrupted by another worker. */
+  private static boolean heldForThisAttempt(Repositories r, Message message, Call call) {
+    return message.status() == MessageStatus.SENDING && message.providerMessageSid() == null
+        && r.outbox().lock(message.id()).isEmpty()
+        && r.held().lock(message.id()).filter(h -> h.attempt() == call.attempt() && h.reason().equals("interrupted"))
+            .isPresent();
   }
 
   /** The error code of a message its provider refused before any request (its own validation). */
