@@ -25,16 +25,16 @@ import org.smskit.core.simulated.SimulatedProviderFactory;
 import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.MediaItem;
-import org.smskit.jooq.MessageView;
-import org.smskit.jooq.RecipientOptedOutException;
-import org.smskit.jooq.SendReceipt;
-import org.smskit.jooq.SendRequest;
-import org.smskit.jooq.SmsEvent;
 import org.smskit.jooq.SmsService;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.inbox.MessageView;
+import org.smskit.jooq.optout.RecipientOptedOutException;
 import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
 import org.smskit.jooq.schema.ErpTables;
 import org.smskit.jooq.schema.SchemaConfig;
+import org.smskit.jooq.sending.MediaItem;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * The main example, end to end on an embedded PostgreSQL that it starts itself: migrate the schema, register a

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.TenantId;
@@ -22,9 +24,7 @@ import org.smskit.core.crypto.StaticKeyProvider;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.spi.WebhookVerificationException;
 import org.smskit.jooq.SmsService;
-import org.smskit.jooq.WebhookOutcome;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /**
  * A webhook endpoint on the JDK's built-in HTTP server that feeds {@link SmsService}: point Twilio's and Vonage's

@@ -11,16 +11,16 @@ import org.smskit.core.TenantId;
 import org.smskit.core.crypto.EnvironmentKeyProvider;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.Dispatcher;
-import org.smskit.jooq.DispatcherConfig;
-import org.smskit.jooq.RotationReport;
-import org.smskit.jooq.SendReceipt;
-import org.smskit.jooq.SendRequest;
-import org.smskit.jooq.SmsEvent;
-import org.smskit.jooq.SmsListener;
 import org.smskit.jooq.SmsService;
-import org.smskit.jooq.WebhookOutcome;
-import org.smskit.jooq.repository.DispatchQueue;
+import org.smskit.jooq.accounts.RotationReport;
+import org.smskit.jooq.dispatch.DispatchStats;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.event.SmsListener;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** The README's code blocks, compiled; {@link ReadmeSnippetsTest} checks that the README still matches them. */
 final class ReadmeSnippets {
@@ -50,9 +50,9 @@ final class ReadmeSnippets {
     return receipt == null ? null : outcome;
   }
 
-  static DispatchQueue.Stats dispatching(SmsService sms) {
+  static DispatchStats dispatching(SmsService sms) {
     Dispatcher dispatcher = sms.dispatcher(DispatcherConfig.builder().workers(2).batchSize(20).build()).start();
-    DispatchQueue.Stats stats = sms.dispatchStats(); // queued, sending, held, retrying, failedLastHour, oldestQueuedAge
+    DispatchStats stats = sms.dispatchStats(); // queued, sending, held, retrying, failedLastHour, oldestQueuedAge
     dispatcher.close();
     return stats;
   }

@@ -38,12 +38,14 @@ import org.smskit.core.crypto.AesKeys;
 import org.smskit.core.crypto.StaticKeyProvider;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.spi.SmsProviders;
-import org.smskit.jooq.BulkSendRequest;
-import org.smskit.jooq.Dispatcher;
-import org.smskit.jooq.DispatcherConfig;
-import org.smskit.jooq.SendRequest;
 import org.smskit.jooq.SmsService;
+import org.smskit.jooq.accounts.Accounts;
+import org.smskit.jooq.dispatch.Dispatch;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
 import org.smskit.jooq.schema.SchemaConfig;
+import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.SendRequest;
 import org.smskit.twilio.TwilioProviderFactory;
 
 /**

@@ -1,17 +1,13 @@
 package org.smskit.jooq;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.smskit.core.InvalidInputException;
@@ -21,37 +17,61 @@ import org.smskit.core.Page;
 import org.smskit.core.PageRequest;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
-import org.smskit.core.crypto.EncryptedValue;
 import org.smskit.core.crypto.KeyProvider;
 import org.smskit.core.crypto.SecretCipher;
-import org.smskit.core.model.Conversation;
-import org.smskit.core.model.ConversationState;
-import org.smskit.core.model.ConversationStatus;
 import org.smskit.core.model.Contact;
+import org.smskit.core.model.Conversation;
+import org.smskit.core.model.ConversationStatus;
 import org.smskit.core.model.Message;
 import org.smskit.core.model.OptOut;
 import org.smskit.core.model.OptOutScope;
-import org.smskit.core.model.OptOutSource;
 import org.smskit.core.model.Priority;
 import org.smskit.core.model.Reaction;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.model.ServiceType;
-import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.spi.WebhookEvent;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.text.SmsText;
+import org.smskit.jooq.accounts.Accounts;
+import org.smskit.jooq.accounts.RotationReport;
+import org.smskit.jooq.dispatch.Dispatch;
+import org.smskit.jooq.dispatch.DispatchStats;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.dispatch.HeldMessage;
+import org.smskit.jooq.dispatch.HeldResolution;
+import org.smskit.jooq.dispatch.ReconcileReport;
+import org.smskit.jooq.event.SmsListener;
+import org.smskit.jooq.inbox.Contacts;
+import org.smskit.jooq.inbox.ConversationScope;
+import org.smskit.jooq.inbox.Inbox;
+import org.smskit.jooq.inbox.MessageView;
+import org.smskit.jooq.inbox.Reactions;
+import org.smskit.jooq.internal.Credentials;
+import org.smskit.jooq.internal.KeyChecks;
+import org.smskit.jooq.internal.ProviderCache;
+import org.smskit.jooq.internal.SmsContext;
+import org.smskit.jooq.internal.Worker;
+import org.smskit.jooq.optout.OptOutPolicy;
+import org.smskit.jooq.optout.OptOuts;
+import org.smskit.jooq.optout.RecipientOptedOutException;
 import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
-import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.repository.SmsDatabase;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.schema.SmsSchema;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.smskit.jooq.sending.BulkResult;
+import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.QuietHours;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.sending.Sending;
+import org.smskit.jooq.webhooks.WebhookOutcome;
+import org.smskit.jooq.webhooks.Webhooks;
 
 /**
  * The host application's one entry point: accounts, numbers and services; sending; webhooks; conversations,
@@ -73,35 +93,42 @@ import org.slf4j.LoggerFactory;
  * @see ConversationScope for what a conversation is
  */
 public final class SmsService implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(SmsService.class);
-
-  private final Core core;
+  private final SmsContext ctx;
+  private final Options options;
   private final TenantId tenant;
+  private final Accounts accounts;
+  private final Sending sending;
+  private final Dispatch dispatch;
+  private final Webhooks webhooks;
+  private final OptOuts optOuts;
+  private final Inbox inbox;
+  private final Contacts contacts;
+  private final Reactions reactions;
 
-  /** What every tenant view of one service shares. */
-  record Core(
-      DataSource dataSource,
-      SchemaConfig schema,
-      SmsDatabase db,
-      Credentials credentials,
-      ProviderCache providers,
-      PhoneNumbers phones,
-      Clock clock,
+  /** The behaviour every tenant view of one service shares. */
+  private record Options(
       ConversationScope conversationScope,
       boolean stickySender,
       @Nullable String helpReply,
       OptOutScope keywordOptOutScope,
-      boolean transactionalIgnoresMarketingOptOut,
-      @Nullable URI webhookBaseUrl,
-      List<SmsListener> listeners,
+      OptOutPolicy optOutPolicy,
       @Nullable QuietHours quietHours,
-      DispatcherConfig dispatch,
-      java.util.Set<Dispatcher> dispatchers,
-      AccountPauses pauses) {}
+      DispatcherConfig dispatch) {}
 
-  private SmsService(Core core, TenantId tenant) {
-    this.core = core;
+  private SmsService(SmsContext ctx, Options options, TenantId tenant) {
+    this.ctx = ctx;
+    this.options = options;
     this.tenant = tenant;
+    this.accounts = new Accounts(ctx, tenant);
+    this.sending = new Sending(ctx, tenant, options.conversationScope(), options.stickySender(),
+        options.quietHours(), options.optOutPolicy());
+    this.dispatch = new Dispatch(ctx, tenant, options.dispatch(), options.quietHours(), options.optOutPolicy());
+    this.webhooks = new Webhooks(ctx, tenant, options.conversationScope(), options.helpReply(),
+        options.keywordOptOutScope(), sending, dispatch);
+    this.optOuts = new OptOuts(ctx, tenant);
+    this.inbox = new Inbox(ctx, tenant);
+    this.contacts = new Contacts(ctx, tenant);
+    this.reactions = new Reactions(ctx, tenant);
   }
 
   /**
@@ -114,7 +141,7 @@ public final class SmsService implements AutoCloseable {
 
   /** The same service acting for {@code tenant}: every row it writes carries it, every read is confined to it. */
   public SmsService forTenant(TenantId tenant) {
-    return new SmsService(core, Require.nonNull(tenant, "tenant_id"));
+    return new SmsService(ctx, options, Require.nonNull(tenant, "tenant_id"));
   }
 
   public TenantId tenant() {
@@ -129,7 +156,7 @@ public final class SmsService implements AutoCloseable {
    * @throws org.smskit.core.crypto.UnknownKeyException when stored credentials name a key id the provider lacks
    */
   public String migrate() {
-    String version = SmsSchema.migrate(core.dataSource(), core.schema());
+    String version = SmsSchema.migrate(ctx.dataSource(), ctx.schema());
     verifyKeys();
     return version;
   }
@@ -147,21 +174,21 @@ public final class SmsService implements AutoCloseable {
    *     provider lacks
    */
   public void verifyKeys() {
-    core.credentials().keyChecks().verifyAll();
+    ctx.credentials().keyChecks().verifyAll();
   }
 
   /** The repositories, for reads and writes the service does not offer (one transaction, this tenant). */
   public <T> T inTransaction(SmsDatabase.Work<T> work) {
-    return core.db().inTransaction(tenant, work);
+    return ctx.db().inTransaction(tenant, work);
   }
 
   /** Stops the dispatchers it started and closes the provider clients this service opened. */
   @Override
   public void close() {
-    for (Dispatcher dispatcher : List.copyOf(core.dispatchers())) {
-      dispatcher.close();
+    for (Worker worker : List.copyOf(ctx.workers())) {
+      worker.close();
     }
-    core.providers().close();
+    ctx.providers().close();
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -182,29 +209,18 @@ public final class SmsService implements AutoCloseable {
    */
   public SenderAccount registerSenderAccount(String name, String provider, @Nullable String accountSid,
       @Nullable String authToken, String settingsJson, Map<String, String> secretSettings) {
-    Require.nonNull(provider, "provider");
-    JsonObjects.require("settings", Require.nonNull(settingsJson, "settings"));
-    Require.nonNull(secretSettings, "settings");
-    Credentials.checkSettingNames(secretSettings.keySet());
-    core.providers().validate(provider,
-        core.providers().draftConfig(accountSid, authToken, settingsJson, secretSettings));
-    SenderAccount draft = SenderAccount.create(name, provider, accountSid, null);
-    SenderAccount account = draft
-        .withAuthToken(core.credentials().encryptToken(tenant, draft.id(), authToken))
-        .withSettingsJson(core.credentials().withSecretSettings(tenant, draft.id(), settingsJson, secretSettings));
-    return write(tx -> tx.r().senderAccounts().insert(account));
+    return accounts.registerSenderAccount(name, provider, accountSid, authToken, settingsJson, secretSettings);
   }
 
   /** Registers a provider account with a token and no settings. */
   public SenderAccount registerSenderAccount(String name, String provider, @Nullable String accountSid,
       @Nullable String authToken) {
-    return registerSenderAccount(name, provider, accountSid, authToken, "{}", Map.of());
+    return accounts.registerSenderAccount(name, provider, accountSid, authToken);
   }
 
   /** Replaces the account's auth token (encrypted under the active key); nothing else of the account changes. */
   public SenderAccount updateAuthToken(UUID accountId, String authToken) {
-    EncryptedValue token = core.credentials().encryptToken(tenant, accountId, Require.nonNull(authToken, "auth_token"));
-    return write(tx -> tx.r().senderAccounts().updateAuthToken(accountId, token));
+    return accounts.updateAuthToken(accountId, authToken);
   }
 
   /**
@@ -215,23 +231,12 @@ public final class SmsService implements AutoCloseable {
    *     provider's factory reports
    */
   public SenderAccount updateSenderAccount(UUID accountId, String name, String settingsJson) {
-    JsonObjects.require("settings", Require.nonNull(settingsJson, "settings"));
-    return write(tx -> {
-      var accounts = tx.r().senderAccounts();
-      // Locked, so that a rotation committing meanwhile cannot have its secrets put back under the old key.
-      SenderAccount current = accounts.lock(accountId);
-      var stored = accounts.splitSettings(accountId).secrets();
-      core.providers().validate(current.provider(),
-          core.providers().storedConfig(tenant, current, stored, settingsJson));
-      Map<String, String> secrets = new java.util.LinkedHashMap<>();
-      stored.forEach((k, v) -> secrets.put(k, v.format()));
-      return accounts.updateNameAndSettings(accountId, name, Credentials.withStrings(settingsJson, secrets));
-    });
+    return accounts.updateSenderAccount(accountId, name, settingsJson);
   }
 
   /** Stops using the account; its numbers, services and messages stay. */
   public SenderAccount deactivateSenderAccount(UUID accountId) {
-    return write(tx -> tx.r().senderAccounts().updateActive(accountId, false));
+    return accounts.deactivateSenderAccount(accountId);
   }
 
   /**
@@ -240,33 +245,17 @@ public final class SmsService implements AutoCloseable {
    */
   public SenderPhoneNumber addPhoneNumber(UUID accountId, String number, @Nullable String friendlyName,
       boolean primary) {
-    PhoneNumber e164 = core.phones().parse("phone_number", number, null);
-    return write(tx -> {
-      tx.r().senderAccounts().get(accountId);
-      if (primary) {
-        demotePrimary(tx, accountId);
-      }
-      return tx.r().phoneNumbers().insert(SenderPhoneNumber.create(accountId, e164, friendlyName, primary));
-    });
+    return accounts.addPhoneNumber(accountId, number, friendlyName, primary);
   }
 
   /** Makes the number its account's primary one. */
   public SenderPhoneNumber makePrimary(UUID numberId) {
-    return write(tx -> {
-      SenderPhoneNumber number = tx.r().phoneNumbers().get(numberId);
-      demotePrimary(tx, number.accountId());
-      return tx.r().phoneNumbers().update(number.withPrimary(true));
-    });
+    return accounts.makePrimary(numberId);
   }
 
   /** Stops sending from the number; its history stays. */
   public SenderPhoneNumber deactivatePhoneNumber(UUID numberId) {
-    return write(tx -> tx.r().phoneNumbers().update(tx.r().phoneNumbers().get(numberId).withActive(false)));
-  }
-
-  private static void demotePrimary(Tx tx, UUID accountId) {
-    tx.r().phoneNumbers().listByAccount(accountId).stream().filter(SenderPhoneNumber::primary)
-        .forEach(p -> tx.r().phoneNumbers().update(p.withPrimary(false)));
+    return accounts.deactivatePhoneNumber(numberId);
   }
 
   /**
@@ -278,15 +267,12 @@ public final class SmsService implements AutoCloseable {
    */
   public ServiceAccount createService(UUID senderAccountId, String name, ServiceType type,
       @Nullable String providerServiceSid, @Nullable Long campaignId, @Nullable Long projectId) {
-    ServiceAccount service = ServiceAccount.create(senderAccountId, name, type)
-        .withProviderServiceSid(providerServiceSid).withLinks(campaignId, projectId);
-    return write(tx -> tx.r().serviceAccounts().insert(service));
+    return accounts.createService(senderAccountId, name, type, providerServiceSid, campaignId, projectId);
   }
 
   /** Writes every field of {@code service} over the stored one. */
   public ServiceAccount updateService(ServiceAccount service) {
-    JsonObjects.require("settings", Require.nonNull(service, "service").settingsJson());
-    return write(tx -> tx.r().serviceAccounts().update(service));
+    return accounts.updateService(service);
   }
 
   /**
@@ -294,18 +280,12 @@ public final class SmsService implements AutoCloseable {
    * failing (its circuit is open); null for none. The fallback sends from its own numbers.
    */
   public ServiceAccount setFallbackAccount(UUID serviceId, @Nullable UUID fallbackAccountId) {
-    return write(tx -> {
-      if (fallbackAccountId != null) {
-        tx.r().senderAccounts().get(fallbackAccountId);
-      }
-      return tx.r().serviceAccounts().update(
-          tx.r().serviceAccounts().get(serviceId).withFallbackSenderAccountId(fallbackAccountId));
-    });
+    return accounts.setFallbackAccount(serviceId, fallbackAccountId);
   }
 
   /** Stops using the service; its messages stay. */
   public ServiceAccount deactivateService(UUID serviceId) {
-    return write(tx -> tx.r().serviceAccounts().update(tx.r().serviceAccounts().get(serviceId).withActive(false)));
+    return accounts.deactivateService(serviceId);
   }
 
   /**
@@ -319,14 +299,12 @@ public final class SmsService implements AutoCloseable {
    *     key only when {@link RotationReport#complete()}
    */
   public RotationReport rotateCredentials() {
-    core.credentials().requireActiveKey();
-    return write(tx -> Rotation.rotate(core.credentials(), tx));
+    return accounts.rotateCredentials();
   }
 
   /** The provider of an account, configured from it (for example to script the simulated provider). */
   public SmsProvider provider(UUID senderAccountId) {
-    return core.db().inTransaction(tenant,
-        r -> core.providers().provider(tenant, r.senderAccounts().get(senderAccountId), r));
+    return accounts.provider(senderAccountId);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -343,9 +321,7 @@ public final class SmsService implements AutoCloseable {
    * @throws NotFoundException when the sender account, number or service names no row of this tenant
    */
   public SendReceipt queue(SendRequest request) {
-    SendReceipt receipt = write(tx -> new Outbound(core, tx).queue(request));
-    core.dispatchers().forEach(Dispatcher::wake);
-    return receipt;
+    return sending.queue(request);
   }
 
   /**
@@ -356,7 +332,7 @@ public final class SmsService implements AutoCloseable {
    * risk a double send. A message that is not queued is not sent again.
    */
   public SendReceipt dispatch(UUID messageId) {
-    return Delivery.sendNow(this, messageId, core.dispatch());
+    return dispatch.dispatch(messageId);
   }
 
   /**
@@ -364,9 +340,7 @@ public final class SmsService implements AutoCloseable {
    * {@link Dispatcher#start()}; {@link #close()} stops it.
    */
   public Dispatcher dispatcher(DispatcherConfig config) {
-    Dispatcher dispatcher = new Dispatcher(this, Require.nonNull(config, "config"));
-    core.dispatchers().add(dispatcher);
-    return dispatcher;
+    return dispatch.dispatcher(config);
   }
 
   /**
@@ -375,7 +349,7 @@ public final class SmsService implements AutoCloseable {
    * providers, {@link #resolveHeld} records an operator's decision.
    */
   public Page<HeldMessage> heldMessages(PageRequest page) {
-    return Reconciler.list(this, Require.nonNull(page, "page"));
+    return dispatch.heldMessages(page);
   }
 
   /**
@@ -385,7 +359,7 @@ public final class SmsService implements AutoCloseable {
    * for every tenant when {@link DispatcherConfig#reconcileInterval()} is set.
    */
   public ReconcileReport reconcileHeld() {
-    return Reconciler.reconcile(this, false, PageRequest.MAX_LIMIT);
+    return dispatch.reconcileHeld();
   }
 
   /**
@@ -396,15 +370,12 @@ public final class SmsService implements AutoCloseable {
    * @throws InvalidInputException when the message is not held
    */
   public Message resolveHeld(UUID messageId, HeldResolution resolution, @Nullable String note) {
-    return Reconciler.resolve(this, Require.nonNull(messageId, "message_id"),
-        Require.nonNull(resolution, "resolution"), note);
+    return dispatch.resolveHeld(messageId, resolution, note);
   }
 
   /** Counts to monitor for this tenant: queued, sending, held, retrying, failed in the last hour, oldest queued age. */
-  public org.smskit.jooq.repository.DispatchQueue.Stats dispatchStats() {
-    Instant now = now();
-    return core.db().inTransactionAcrossTenants(dsl ->
-        org.smskit.jooq.repository.DispatchQueue.across(dsl).stats(tenant.value(), now));
+  public DispatchStats dispatchStats() {
+    return dispatch.dispatchStats();
   }
 
   /**
@@ -414,10 +385,7 @@ public final class SmsService implements AutoCloseable {
    * the rates the senders allow, transactional traffic first.
    */
   public List<BulkResult> bulkSend(BulkSendRequest request) {
-    Require.nonNull(request, "request");
-    List<BulkResult> results = write(tx -> Bulk.send(this, tx, request));
-    core.dispatchers().forEach(Dispatcher::wake);
-    return results;
+    return sending.bulkSend(request);
   }
 
   /** {@link #queue} then {@link #dispatch}: store durably, then send now. */
@@ -436,13 +404,12 @@ public final class SmsService implements AutoCloseable {
    * {@link org.smskit.core.spi.WebhookVerificationException} and records nothing.
    */
   public WebhookOutcome handleWebhook(UUID senderAccountId, WebhookRequest request) {
-    Require.nonNull(request, "request");
-    return Inbound.handle(this, senderAccountId, request);
+    return webhooks.handleWebhook(senderAccountId, request);
   }
 
   /** Applies an event the host parsed itself, as {@link #handleWebhook} does after verification. */
   public WebhookOutcome recordEvent(UUID senderAccountId, WebhookEvent event) {
-    return Inbound.record(this, senderAccountId, event);
+    return webhooks.recordEvent(senderAccountId, event);
   }
 
   /**
@@ -450,12 +417,7 @@ public final class SmsService implements AutoCloseable {
    * {@code <webhookBaseUrl>/<tenant>/<accountId>}; empty when no base URL was configured.
    */
   public Optional<URI> webhookUrl(UUID senderAccountId) {
-    URI base = core.webhookBaseUrl();
-    if (base == null) {
-      return Optional.empty();
-    }
-    String path = base.toString().endsWith("/") ? base.toString() : base + "/";
-    return Optional.of(URI.create(path + tenant.value() + "/" + senderAccountId));
+    return webhooks.webhookUrl(senderAccountId);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -463,36 +425,22 @@ public final class SmsService implements AutoCloseable {
 
   /** Records that {@code phone} opted out for {@code scope} (an API call by the host). */
   public OptOut optOut(String phone, OptOutScope scope, @Nullable UUID serviceId, @Nullable Long campaignId) {
-    PhoneNumber e164 = core.phones().parse("phone", phone, null);
-    OptOut optOut = OptOut.of(e164, scope, serviceId, campaignId, OptOutSource.API, null, null, now());
-    return write(tx -> {
-      OptOut stored = tx.r().optOuts().optOut(optOut);
-      tx.events().add(new SmsEvent.RecipientOptedOut(tenant, stored));
-      return stored;
-    });
+    return optOuts.optOut(phone, scope, serviceId, campaignId);
   }
 
   /** Ends every active opt-out of {@code phone}; returns those ended. */
   public List<OptOut> optIn(String phone) {
-    PhoneNumber e164 = core.phones().parse("phone", phone, null);
-    return write(tx -> {
-      List<OptOut> ended = tx.r().optOuts().optIn(e164, OptOutSource.API, now());
-      if (!ended.isEmpty()) {
-        tx.events().add(new SmsEvent.RecipientOptedIn(tenant, ended));
-      }
-      return ended;
-    });
+    return optOuts.optIn(phone);
   }
 
   /** Every opt-out, active and ended, oldest first. */
   public Page<OptOut> optOuts(PageRequest page) {
-    return read(r -> r.optOuts().list(page));
+    return optOuts.optOuts(page);
   }
 
   /** The active opt-outs of {@code phone}. */
   public List<OptOut> activeOptOuts(String phone) {
-    PhoneNumber e164 = core.phones().parse("phone", phone, null);
-    return read(r -> r.optOuts().active(e164));
+    return optOuts.activeOptOuts(phone);
   }
 
   /**
@@ -500,39 +448,7 @@ public final class SmsService implements AutoCloseable {
    * opted_out_at,opted_in_at,opt_in_source}), oldest first, for audits and carrier requests.
    */
   public void exportOptOuts(Appendable out) {
-    try {
-      out.append("phone,scope,service_account_id,campaign_id,source,keyword,provider,opted_out_at,opted_in_at,"
-          + "opt_in_source\n");
-      PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
-      while (true) {
-        Page<OptOut> rows = optOuts(page);
-        for (OptOut o : rows.items()) {
-          out.append(o.phone().value()).append(',').append(o.scope().dbValue()).append(',')
-              .append(text(o.serviceAccountId())).append(',').append(text(o.campaignId())).append(',')
-              .append(o.source().dbValue()).append(',').append(csv(o.keyword())).append(',')
-              .append(csv(o.provider())).append(',').append(o.optedOutAt().toString()).append(',')
-              .append(text(o.optedInAt())).append(',')
-              .append(o.optInSource() == null ? "" : o.optInSource().dbValue()).append('\n');
-        }
-        if (!rows.hasNext()) {
-          return;
-        }
-        page = PageRequest.after(rows.next().get(), PageRequest.MAX_LIMIT);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String text(@Nullable Object value) {
-    return value == null ? "" : value.toString();
-  }
-
-  private static String csv(@Nullable String value) {
-    if (value == null) {
-      return "";
-    }
-    return value.matches("[A-Za-z0-9 _.:+-]*") ? value : '"' + value.replace("\"", "\"\"") + '"';
+    optOuts.exportOptOuts(out);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -540,49 +456,31 @@ public final class SmsService implements AutoCloseable {
 
   /** Active, open conversations, newest activity first, with CRM customer names when the host has the table. */
   public Page<InboxEntry> inbox(PageRequest page) {
-    return read(r -> r.conversations().activeInbox(page));
+    return inbox.inbox(page);
   }
 
   /** Conversations assigned to {@code staffId} that have unread messages. */
   public Page<Conversation> assignedWithUnread(int staffId, PageRequest page) {
-    return read(r -> r.conversations().assignedWithUnread(staffId, page));
+    return inbox.assignedWithUnread(staffId, page);
   }
 
   public Optional<Conversation> conversation(String conversationId) {
-    return read(r -> r.conversations().findByConversationId(conversationId));
+    return inbox.conversation(conversationId);
   }
 
   /** A conversation's messages, oldest first, each with its attachments and reactions. */
   public Page<MessageView> timeline(String conversationId, PageRequest page) {
-    return read(r -> {
-      Page<Message> messages = r.messages().conversationTimeline(conversationId, page);
-      return new Page<>(views(r, messages.items()), messages.next());
-    });
+    return inbox.timeline(conversationId, page);
   }
 
   /** Unread inbound messages, newest first. */
   public Page<Message> unread(PageRequest page) {
-    return read(r -> r.messages().unreadInbound(page));
+    return inbox.unread(page);
   }
 
   /** A message with its attachments and reactions. */
   public MessageView message(UUID messageId) {
-    return read(r -> views(r, List.of(r.messages().get(messageId))).get(0));
-  }
-
-  private static List<MessageView> views(Repositories r, List<Message> messages) {
-    if (messages.isEmpty()) {
-      return List.of();
-    }
-    List<UUID> ids = messages.stream().map(Message::id).toList();
-    var attachments = r.attachments().listByMessages(ids);
-    var reactions = r.reactions().listByMessages(ids);
-    List<MessageView> out = new ArrayList<>(messages.size());
-    for (Message m : messages) {
-      out.add(new MessageView(m, attachments.stream().filter(a -> a.messageId().equals(m.id())).toList(),
-          reactions.stream().filter(x -> x.messageId().equals(m.id())).toList()));
-    }
-    return out;
+    return inbox.message(messageId);
   }
 
   /**
@@ -590,117 +488,56 @@ public final class SmsService implements AutoCloseable {
    * unread count. Marking a read message again changes nothing.
    */
   public Message markRead(UUID messageId) {
-    return write(tx -> {
-      Message found = tx.r().messages().find(messageId)
-          .orElseThrow(() -> new NotFoundException("message", messageId));
-      if (found.direction() != org.smskit.core.model.Direction.INBOUND) {
-        throw new InvalidInputException("message_id", "only inbound messages are marked read by the host");
-      }
-      // The conversation first, then the message: the order markConversationRead takes, so they never deadlock.
-      tx.r().conversations().lock(found.conversationId());
-      Message message = tx.r().messages().lock(messageId).orElseThrow();
-      if (message.readAt() != null) {
-        return message;
-      }
-      Message read = tx.r().messages().update(message.toBuilder().readAt(now())
-          .status(org.smskit.core.status.MessageStatus.READ).build());
-      tx.r().conversations().markRead(message.conversationId(), 1);
-      return read;
-    });
+    return inbox.markRead(messageId);
   }
 
   /** Marks every unread inbound message of the conversation read; its unread count becomes 0. */
   public Conversation markConversationRead(String conversationId) {
-    return write(tx -> {
-      lockConversation(tx, conversationId);
-      int read = tx.r().messages().markConversationRead(conversationId, now());
-      return tx.r().conversations().markRead(conversationId, read);
-    });
+    return inbox.markConversationRead(conversationId);
   }
 
   /** Assigns the conversation to a staff member ({@code sys_users.id}), or unassigns it with null. */
-  public Conversation assign(String conversationId, @Nullable Integer staffId) {
-    return write(tx -> {
-      Conversation current = lockConversation(tx, conversationId);
-      Conversation assigned = tx.r().conversations().update(current.toBuilder().assignedStaffId(staffId).build());
-      if (!java.util.Objects.equals(current.assignedStaffId(), staffId)) {
-        tx.events().add(new SmsEvent.ConversationAssigned(tenant, assigned, current.assignedStaffId()));
-      }
-      return assigned;
-    });
+  public Conversation assignConversation(String conversationId, @Nullable Integer staffId) {
+    return inbox.assignConversation(conversationId, staffId);
   }
 
   /** Closes the conversation (state {@code closed}, {@code conversation_end} now). */
-  public Conversation close(String conversationId) {
-    return write(tx -> {
-      Conversation current = lockConversation(tx, conversationId);
-      if (current.state() == ConversationState.CLOSED) {
-        return current;
-      }
-      Conversation closed = tx.r().conversations().update(current.toBuilder().state(ConversationState.CLOSED)
-          .conversationEnd(max(now(), current.conversationStart())).build());
-      tx.events().add(new SmsEvent.ConversationClosed(tenant, closed));
-      return closed;
-    });
+  public Conversation closeConversation(String conversationId) {
+    return inbox.closeConversation(conversationId);
   }
 
   /** Reopens a closed conversation. */
-  public Conversation reopen(String conversationId) {
-    return write(tx -> {
-      Conversation current = lockConversation(tx, conversationId);
-      if (current.state() != ConversationState.CLOSED) {
-        return current;
-      }
-      Conversation reopened = tx.r().conversations().update(current.toBuilder().state(ConversationState.OPEN)
-          .conversationEnd(null).build());
-      tx.events().add(new SmsEvent.ConversationReopened(tenant, reopened));
-      return reopened;
-    });
+  public Conversation reopenConversation(String conversationId) {
+    return inbox.reopenConversation(conversationId);
   }
 
-  public Conversation setStatus(String conversationId, ConversationStatus status) {
-    return update(conversationId, b -> b.status(Require.nonNull(status, "status")));
+  public Conversation setConversationStatus(String conversationId, ConversationStatus status) {
+    return inbox.setConversationStatus(conversationId, status);
   }
 
-  public Conversation setPriority(String conversationId, Priority priority) {
-    return update(conversationId, b -> b.priority(Require.nonNull(priority, "priority")));
+  public Conversation setConversationPriority(String conversationId, Priority priority) {
+    return inbox.setConversationPriority(conversationId, priority);
   }
 
-  public Conversation setTags(String conversationId, List<String> tags) {
-    return update(conversationId, b -> b.tags(Require.nonNull(tags, "tags")));
+  public Conversation setConversationTags(String conversationId, List<String> tags) {
+    return inbox.setConversationTags(conversationId, tags);
   }
 
   public Conversation setJourneyStage(String conversationId, @Nullable String journeyStage) {
-    return update(conversationId, b -> b.journeyStage(journeyStage));
+    return inbox.setJourneyStage(conversationId, journeyStage);
   }
 
   /** Links the conversation to a CRM customer ({@code crm_customers.id}), or unlinks it with null. */
   public Conversation linkCustomer(String conversationId, @Nullable Integer crmCustomerId) {
-    return update(conversationId, b -> b.customerIdCrm(crmCustomerId));
+    return inbox.linkCustomer(conversationId, crmCustomerId);
   }
 
   /**
    * Changes fields of a conversation that no other method covers (AI analysis, next action...). Counters,
    * state and assignment have their own methods and are not changed here.
    */
-  public Conversation update(String conversationId, UnaryOperator<Conversation.Builder> change) {
-    return write(tx -> {
-      Conversation current = lockConversation(tx, conversationId);
-      Conversation changed = change.apply(current.toBuilder()).build();
-      Conversation kept = changed.toBuilder().id(current.id()).conversationId(current.conversationId())
-          .messageCount(current.messageCount()).unreadCount(current.unreadCount()).state(current.state())
-          .assignedStaffId(current.assignedStaffId()).lastMessageAt(current.lastMessageAt()).build();
-      return tx.r().conversations().update(kept);
-    });
-  }
-
-  private static Conversation lockConversation(Tx tx, String conversationId) {
-    return tx.r().conversations().lock(conversationId)
-        .orElseThrow(() -> new NotFoundException("conversation", conversationId));
-  }
-
-  private static Instant max(Instant a, @Nullable Instant b) {
-    return b == null || a.isAfter(b) ? a : b;
+  public Conversation updateConversation(String conversationId, UnaryOperator<Conversation.Builder> change) {
+    return inbox.updateConversation(conversationId, change);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -711,19 +548,17 @@ public final class SmsService implements AutoCloseable {
    * has one candidate) time zone are filled in.
    */
   public Contact createContact(@Nullable String name, String phone) {
-    PhoneNumber e164 = core.phones().parse("phone", phone, null);
-    return write(tx -> tx.r().contacts().insert(Outbound.newContact(core.phones(), name, e164)));
+    return contacts.createContact(name, phone);
   }
 
   /** Writes every field of {@code contact} over the stored one. */
   public Contact updateContact(Contact contact) {
-    return write(tx -> tx.r().contacts().update(contact));
+    return contacts.updateContact(contact);
   }
 
   /** A contact by number, typed any way the normaliser accepts. */
   public Optional<Contact> findContact(String phone) {
-    PhoneNumber e164 = core.phones().parse("phone", phone, null);
-    return read(r -> r.contacts().findByPhone(e164));
+    return contacts.findContact(phone);
   }
 
   /**
@@ -732,28 +567,7 @@ public final class SmsService implements AutoCloseable {
    * Messages are linked to contacts by number and stay where they are.
    */
   public Contact mergeContacts(UUID keepId, UUID duplicateId) {
-    if (keepId.equals(duplicateId)) {
-      throw new InvalidInputException("duplicate_id", "must differ from the contact kept");
-    }
-    return write(tx -> {
-      Contact keep = tx.r().contacts().get(keepId);
-      Contact dup = tx.r().contacts().get(duplicateId);
-      Contact merged = keep
-          .withName(keep.name() != null ? keep.name() : dup.name())
-          .withCrmId(keep.crmId() != null ? keep.crmId() : dup.crmId())
-          .withRegion(keep.countryCode() != null ? keep.countryCode() : dup.countryCode(),
-              keep.areaCode() != null ? keep.areaCode() : dup.areaCode(),
-              keep.timezone() != null ? keep.timezone() : dup.timezone())
-          .withAssignedPhoneNumberId(keep.assignedPhoneNumberId() != null ? keep.assignedPhoneNumberId()
-              : dup.assignedPhoneNumberId())
-          .withLastContactedAt(later(keep.lastContactedAt(), dup.lastContactedAt()));
-      tx.r().contacts().delete(duplicateId);
-      return tx.r().contacts().update(merged);
-    });
-  }
-
-  private static @Nullable Instant later(@Nullable Instant a, @Nullable Instant b) {
-    return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
+    return contacts.mergeContacts(keepId, duplicateId);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -761,102 +575,24 @@ public final class SmsService implements AutoCloseable {
 
   /** Adds a reaction; the same person giving the same reaction again changes nothing. */
   public Reaction addReaction(UUID messageId, String type, String value, String reactedBy) {
-    Reaction reaction = Reaction.create(messageId, type, value, reactedBy);
-    return write(tx -> {
-      tx.r().messages().get(messageId);
-      return tx.r().reactions().listByMessage(messageId).stream()
-          .filter(x -> x.reactedBy().equals(reactedBy) && x.reactionType().equals(type)
-              && x.reactionValue().equals(value))
-          .findFirst()
-          .orElseGet(() -> tx.r().reactions().insert(reaction));
-    });
+    return reactions.addReaction(messageId, type, value, reactedBy);
   }
 
   /** Removes a reaction; true when it existed. */
   public boolean removeReaction(UUID messageId, String type, String value, String reactedBy) {
-    return write(tx -> tx.r().reactions().remove(messageId, reactedBy, type, value));
+    return reactions.removeReaction(messageId, type, value, reactedBy);
   }
 
   // ---------------------------------------------------------------------------------------------------------
   // Plumbing
 
-  /** One transaction's repositories and the events to publish once it commits. */
-  record Tx(Repositories r, List<SmsEvent> events, TenantId tenant) {}
-
-  Core core() {
-    return core;
+  /** The shared context, for tests in this package. */
+  SmsContext context() {
+    return ctx;
   }
 
   Instant now() {
-    return core.clock().instant().truncatedTo(ChronoUnit.MICROS);
-  }
-
-  /** Runs {@code work} in one transaction, then tells the listeners what it did. */
-  <T> T write(Function<Tx, T> work) {
-    List<SmsEvent> events = new ArrayList<>();
-    T result = core.db().inTransaction(tenant, r -> {
-      events.clear(); // a retried transaction starts over
-      return work.apply(new Tx(r, events, tenant));
-    });
-    publish(events);
-    return result;
-  }
-
-  /**
-   * One transaction that is not confined to a tenant (dispatch works on many tenants' messages at once): each
-   * tenant's repositories come from {@link Across#tenant}, and the events of all of them are published once it
-   * committed.
-   */
-  static final class Across {
-    private final org.jooq.DSLContext dsl;
-    private final SmsDatabase db;
-    private final List<SmsEvent> events;
-    private final Map<String, Tx> tenants = new java.util.HashMap<>();
-
-    private Across(org.jooq.DSLContext dsl, SmsDatabase db, List<SmsEvent> events) {
-      this.dsl = dsl;
-      this.db = db;
-      this.events = events;
-    }
-
-    org.jooq.DSLContext dsl() {
-      return dsl;
-    }
-
-    Tx tenant(String tenant) {
-      return tenants.computeIfAbsent(tenant, t -> {
-        TenantId id = TenantId.of(t);
-        return new Tx(db.repositories(dsl, id), events, id);
-      });
-    }
-  }
-
-  /** Runs {@code work} in one transaction across tenants, then tells the listeners what it did. */
-  <T> T writeAcross(Function<Across, T> work) {
-    List<SmsEvent> events = new ArrayList<>();
-    T result = core.db().inTransactionAcrossTenants(dsl -> {
-      events.clear(); // a retried transaction starts over
-      return work.apply(new Across(dsl, core.db(), events));
-    });
-    publish(events);
-    return result;
-  }
-
-  <T> T read(SmsDatabase.Work<T> work) {
-    return core.db().inTransaction(tenant, work);
-  }
-
-  private void publish(List<SmsEvent> events) {
-    for (SmsEvent event : events) {
-      for (SmsListener listener : core.listeners()) {
-        try {
-          listener.onEvent(event);
-        } catch (RuntimeException e) {
-          log.warn("smskit listener {} failed on {}: {}", listener.getClass().getName(),
-              event.getClass().getSimpleName(), e.toString());
-        }
-      }
-    }
+    return ctx.now();
   }
 
   /**
@@ -962,12 +698,11 @@ public final class SmsService implements AutoCloseable {
       SmsDatabase db = SmsDatabase.create(dataSource, schema);
       Credentials credentials = new Credentials(cipher, new KeyChecks(db, keys, cipher));
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
-      Core core = new Core(dataSource, schema, db, credentials,
-          new ProviderCache(installed, credentials, clock), phones, clock, conversationScope, stickySender,
-          helpReply, keywordOptOutScope, transactionalIgnoresMarketingOptOut, webhookBaseUrl,
-          List.copyOf(listeners), quietHours, dispatch, new java.util.concurrent.CopyOnWriteArraySet<>(),
-          new AccountPauses());
-      return new SmsService(core, TenantId.DEFAULT);
+      SmsContext ctx = new SmsContext(dataSource, schema, db, credentials,
+          new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl);
+      Options options = new Options(conversationScope, stickySender, helpReply, keywordOptOutScope,
+          new OptOutPolicy(transactionalIgnoresMarketingOptOut), quietHours, dispatch);
+      return new SmsService(ctx, options, TenantId.DEFAULT);
     }
   }
 }

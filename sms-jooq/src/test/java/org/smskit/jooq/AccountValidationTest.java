@@ -16,6 +16,7 @@ import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviderFactory;
 import org.smskit.core.spi.SmsProviders;
+import org.smskit.jooq.accounts.Accounts;
 
 /**
  * Accounts are checked when they are registered or changed, not at their first send: the provider is installed,

@@ -20,12 +20,16 @@ import org.smskit.core.InvalidInputException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.PageRequest;
 import org.smskit.core.TenantId;
-import org.smskit.core.model.ConversationStatus;
 import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.Priority;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.phone.InvalidPhoneNumberException;
 import org.smskit.core.text.InvalidMessageBodyException;
+import org.smskit.jooq.sending.BulkResult;
+import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.MediaItem;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** Bad input of every kind: a typed error naming the field, and nothing written, sent or announced. */
 class BadInputServiceTest extends ServiceTestBase {
@@ -244,17 +248,17 @@ class BadInputServiceTest extends ServiceTestBase {
             c -> c.sms().optOut("nope", OptOutScope.ALL, null, null)),
         new BadCall("opt-out without a scope", InvalidInputException.class, "scope",
             c -> c.sms().optOut(CUSTOMER, null, null, null)),
-        new BadCall("tags null", InvalidInputException.class, "tags", c -> c.sms().setTags(KEY, null)),
-        new BadCall("status null", InvalidInputException.class, "status", c -> c.sms().setStatus(KEY, null)),
-        new BadCall("priority null", InvalidInputException.class, "priority", c -> c.sms().setPriority(KEY, null)),
+        new BadCall("tags null", InvalidInputException.class, "tags", c -> c.sms().setConversationTags(KEY, null)),
+        new BadCall("status null", InvalidInputException.class, "status", c -> c.sms().setConversationStatus(KEY, null)),
+        new BadCall("priority null", InvalidInputException.class, "priority", c -> c.sms().setConversationPriority(KEY, null)),
         new BadCall("unknown staff member", ConflictException.class, "assigned_staff_id",
-            c -> c.sms().assign(KEY, 999_999)),
+            c -> c.sms().assignConversation(KEY, 999_999)),
         new BadCall("unknown CRM customer", ConflictException.class, "customer_id_crm",
             c -> c.sms().linkCustomer(KEY, 999_999)),
         new BadCall("unknown conversation", NotFoundException.class, null,
-            c -> c.sms().setPriority("n:+1:+2", Priority.HIGH)),
+            c -> c.sms().setConversationPriority("n:+1:+2", Priority.HIGH)),
         new BadCall("analysis score out of range", InvalidInputException.class, "sentiment_score",
-            c -> c.sms().update(KEY, b -> b.sentimentScore(new java.math.BigDecimal("3")))),
+            c -> c.sms().updateConversation(KEY, b -> b.sentimentScore(new java.math.BigDecimal("3")))),
         new BadCall("read of an unknown message", NotFoundException.class, null,
             c -> c.sms().markRead(UUID.randomUUID())),
         new BadCall("dispatch of an unknown message", NotFoundException.class, null,

@@ -10,8 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.ServiceType;
-import org.smskit.jooq.BulkResult.Outcome;
+import org.smskit.jooq.sending.BulkResult.Outcome;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.sending.BulkResult;
+import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.SendRequest;
 
 /** Bulk send for campaigns: one call, batched writes, one result per recipient with its reason. */
 class BulkSendTest extends ServiceTestBase {

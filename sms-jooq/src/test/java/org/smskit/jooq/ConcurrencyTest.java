@@ -17,7 +17,10 @@ import org.smskit.core.model.Conversation;
 import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** Parallel writers of one conversation, one contact and one message never lose an update or fail. */
 class ConcurrencyTest extends ServiceTestBase {

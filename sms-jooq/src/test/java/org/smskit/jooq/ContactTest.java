@@ -14,6 +14,7 @@ import org.smskit.core.NotFoundException;
 import org.smskit.core.model.Contact;
 import org.smskit.core.phone.InvalidPhoneNumberException;
 import org.smskit.core.phone.PhoneNumber;
+import org.smskit.jooq.sending.SendRequest;
 
 /** The address book: create, update, find in any format, merge, and last contact kept on every message. */
 class ContactTest extends ServiceTestBase {

@@ -22,6 +22,10 @@ import org.smskit.core.model.Reaction;
 import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.inbox.ConversationScope;
+import org.smskit.jooq.inbox.MessageView;
+import org.smskit.jooq.sending.SendRequest;
 
 /** Conversation ids, exact rollups, read state and the host's conversation operations. */
 class ConversationTest extends ServiceTestBase {
@@ -149,10 +153,10 @@ class ConversationTest extends ServiceTestBase {
     receive(w, CUSTOMER, "Hi");
     events.clear();
 
-    assertThat(sms.assign(KEY, 7).assignedStaffId()).isEqualTo(7);
-    sms.assign(KEY, 8);
-    sms.assign(KEY, 8);
-    Conversation unassigned = sms.assign(KEY, null);
+    assertThat(sms.assignConversation(KEY, 7).assignedStaffId()).isEqualTo(7);
+    sms.assignConversation(KEY, 8);
+    sms.assignConversation(KEY, 8);
+    Conversation unassigned = sms.assignConversation(KEY, null);
 
     assertThat(unassigned.assignedStaffId()).isNull();
     assertThat(events(SmsEvent.ConversationAssigned.class))
@@ -166,8 +170,8 @@ class ConversationTest extends ServiceTestBase {
     World w = world();
     receive(w, CUSTOMER, "Hi");
     receive(w, "+14155550124", "Hi");
-    sms.assign(KEY, 7);
-    sms.assign("n:" + OUR_PRIMARY + ":+14155550124", 8);
+    sms.assignConversation(KEY, 7);
+    sms.assignConversation("n:" + OUR_PRIMARY + ":+14155550124", 8);
 
     assertThat(sms.assignedWithUnread(7, PageRequest.first(10)).items()).extracting(Conversation::conversationId)
         .containsExactly(KEY);
@@ -180,12 +184,12 @@ class ConversationTest extends ServiceTestBase {
     World w = world();
     receive(w, CUSTOMER, "Hi");
 
-    sms.setStatus(KEY, ConversationStatus.INACTIVE);
-    sms.setPriority(KEY, Priority.URGENT);
-    sms.setTags(KEY, List.of("vip", "billing"));
+    sms.setConversationStatus(KEY, ConversationStatus.INACTIVE);
+    sms.setConversationPriority(KEY, Priority.URGENT);
+    sms.setConversationTags(KEY, List.of("vip", "billing"));
     sms.setJourneyStage(KEY, "onboarding");
     sms.linkCustomer(KEY, 501);
-    sms.update(KEY, b -> b.nextAction("call back").messageCount(99).unreadCount(0)
+    sms.updateConversation(KEY, b -> b.nextAction("call back").messageCount(99).unreadCount(0)
         .state(ConversationState.CLOSED));
 
     Conversation c = sms.conversation(KEY).orElseThrow();
@@ -210,16 +214,16 @@ class ConversationTest extends ServiceTestBase {
     events.clear();
     clock.advance(Duration.ofMinutes(10));
 
-    Conversation closed = sms.close(KEY);
-    sms.close(KEY);
+    Conversation closed = sms.closeConversation(KEY);
+    sms.closeConversation(KEY);
 
     assertThat(closed.state()).isEqualTo(ConversationState.CLOSED);
     assertThat(closed.conversationEnd()).isEqualTo(T0.plus(Duration.ofMinutes(10)));
     assertThat(sms.inbox(PageRequest.first(10)).items()).isEmpty();
     assertThat(events(SmsEvent.ConversationClosed.class)).hasSize(1);
 
-    Conversation reopened = sms.reopen(KEY);
-    sms.reopen(KEY);
+    Conversation reopened = sms.reopenConversation(KEY);
+    sms.reopenConversation(KEY);
 
     assertThat(reopened.state()).isEqualTo(ConversationState.OPEN);
     assertThat(reopened.conversationEnd()).isNull();
@@ -241,7 +245,7 @@ class ConversationTest extends ServiceTestBase {
     // Archived conversations leave the inbox.
     clock.advance(Duration.ofMinutes(1));
     receive(w, CUSTOMER, "archived");
-    sms.setStatus(KEY, ConversationStatus.ARCHIVED);
+    sms.setConversationStatus(KEY, ConversationStatus.ARCHIVED);
 
     List<InboxEntry> seen = new ArrayList<>();
     Page<InboxEntry> page = sms.inbox(PageRequest.first(2));

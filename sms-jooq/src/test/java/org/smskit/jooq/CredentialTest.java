@@ -29,7 +29,11 @@ import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.spi.WebhookVerificationException;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
+import org.smskit.jooq.accounts.RotationReport;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.accounts.Accounts;
 
 /** Accounts, numbers and services: encrypted credentials, key rotation, one primary, deactivation, ERP links. */
 class CredentialTest extends ServiceTestBase {

@@ -35,8 +35,11 @@ import org.smskit.core.model.ServiceType;
 import org.smskit.core.spi.FormEncoding;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatcherConfig.UnknownOutcome;
 import org.smskit.twilio.TwilioProviderFactory;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * Faults injected between the dispatcher and a real HTTP provider (the Twilio client against MockWebServer) and

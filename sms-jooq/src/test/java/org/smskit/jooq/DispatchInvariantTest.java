@@ -9,6 +9,8 @@ import org.smskit.core.InvalidInputException;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.dispatch.HeldResolution;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * The database itself refuses to commit a stranded message, whoever writes it (the library or the host's own

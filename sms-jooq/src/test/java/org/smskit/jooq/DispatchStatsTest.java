@@ -6,7 +6,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.TenantId;
 import org.smskit.core.spi.ProviderException.Kind;
-import org.smskit.jooq.repository.DispatchQueue.Stats;
+import org.smskit.jooq.dispatch.DispatchStats;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.sending.SendRequest;
 
 /** The counts a host monitors: queued, sending, retrying, failed in the last hour, oldest queued age. */
 class DispatchStatsTest extends DispatchTestBase {
@@ -14,7 +16,7 @@ class DispatchStatsTest extends DispatchTestBase {
   @Test
   void emptyOutboxReportsNothing() {
     world();
-    assertThat(sms.dispatchStats()).isEqualTo(new Stats(0, 0, 0, 0, 0, null));
+    assertThat(sms.dispatchStats()).isEqualTo(new DispatchStats(0, 0, 0, 0, 0, null));
   }
 
   @Test
@@ -26,7 +28,7 @@ class DispatchStatsTest extends DispatchTestBase {
     queue(w, "c");
     clock.advance(Duration.ofSeconds(60));
 
-    Stats stats = sms.dispatchStats();
+    DispatchStats stats = sms.dispatchStats();
 
     assertThat(stats.queued()).isEqualTo(3);
     assertThat(stats.oldestQueuedAge()).isEqualTo(Duration.ofSeconds(90));
@@ -53,7 +55,7 @@ class DispatchStatsTest extends DispatchTestBase {
     claimAsDeadWorker(Duration.ofMinutes(5));
     queue(w, "waiting");
 
-    Stats stats = sms.dispatchStats();
+    DispatchStats stats = sms.dispatchStats();
 
     assertThat(stats.queued()).as("waiting").isEqualTo(1);
     assertThat(stats.retrying()).as("retrying").isEqualTo(1);

@@ -13,9 +13,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.smskit.core.spi.ProviderException;
-import org.smskit.jooq.repository.DispatchQueue;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
 import org.smskit.jooq.repository.OutboxRepository;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * Base of the dispatch tests: the outbox is emptied before each test (dispatchers claim across tenants, so an
@@ -165,22 +168,17 @@ abstract class DispatchTestBase extends ServiceTestBase {
         + " WHERE tenant_id = ? AND message_id = ? ORDER BY attempt", tenant.value(), messageId);
   }
 
-  /** Claims every due message (up to 100) for a worker that then dies without doing anything. */
+  /**
+   * Claims every due message (up to 100) for a worker that then dies without doing anything: what a claim writes
+   * (owner and lease end, the row due again when the lease ends), and nothing more.
+   */
   int claimAsDeadWorker(Duration lease) {
-    DispatchQueue.RatePolicy unlimited = new DispatchQueue.RatePolicy() {
-      @Override
-      public double numberRate(UUID numberId, org.smskit.core.phone.PhoneNumber number) {
-        return 0;
-      }
-
-      @Override
-      public double accountRate(UUID accountId, String provider) {
-        return 0;
-      }
-    };
     Instant now = root.now();
-    return root.core().db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
-        .claim("dead-worker", 100, lease, now, 2, unlimited)).size();
+    List<String> claimed = db.strings("UPDATE smskit.sms_outbox SET lease_owner = 'dead-worker',"
+        + " lease_until = ?::timestamptz, due_at = ?::timestamptz WHERE message_id IN (SELECT message_id"
+        + " FROM smskit.sms_outbox WHERE due_at <= ?::timestamptz ORDER BY due_at LIMIT 100) RETURNING message_id",
+        now.plus(lease).toString(), now.plus(lease).toString(), now.toString());
+    return claimed.size();
   }
 
   SendReceipt queue(World w, String body) {

@@ -25,7 +25,11 @@ import org.smskit.core.crypto.StaticKeyProvider;
 import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * The dispatcher's life: explicit start and stop, near-zero idle cost, prompt wake-up, leases that outlive a

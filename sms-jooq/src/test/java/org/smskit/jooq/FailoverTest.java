@@ -15,9 +15,9 @@ import org.smskit.core.simulated.SimulatedNetwork;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.ProviderException.Kind;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
-import org.smskit.jooq.repository.DispatchQueue;
+import org.smskit.jooq.dispatch.DispatcherConfig.UnknownOutcome;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.dispatch.Dispatcher;
 
 /**
  * A service account names a fallback sender account; when its own account's provider keeps failing (the circuit
@@ -183,7 +183,7 @@ class FailoverTest extends DispatchTestBase {
     assertThat(dispatcher.runOnce()).isEqualTo(1);
     assertThat(providers.sendCalls).hasValue(calls + 1);
     assertThat(circuit(w.account())).isEqualTo("0/-");
-    clock.advance(DispatchQueue.PROBE_WAIT);
+    clock.advance(Dispatcher.PROBE_WAIT);
     drain(dispatcher);
     assertThat(sentFrom()).containsExactly(OUR_PRIMARY, OUR_PRIMARY);
     assertThat(attempts(id)).containsExactly("1:retry", "2:retry", "3:retry", "4:sent");
@@ -225,7 +225,7 @@ class FailoverTest extends DispatchTestBase {
 
     clock.set(T0.plus(OPEN));
     dispatcher.runOnce(); // the probe, through the primary, closes its circuit
-    clock.advance(DispatchQueue.PROBE_WAIT);
+    clock.advance(Dispatcher.PROBE_WAIT);
     drain(dispatcher);
 
     assertThat(sentFrom()).hasSize(3).containsOnly(OUR_PRIMARY);

@@ -16,6 +16,12 @@ import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.dispatch.HeldMessage;
+import org.smskit.jooq.dispatch.HeldResolution;
+import org.smskit.jooq.dispatch.ReconcileReport;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * Messages sent with an unknown outcome are held: listed for operators with their age and last attempt, looked up

@@ -13,6 +13,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.TenantId;
 import org.smskit.core.model.OptOutScope;
+import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /** A caller's idempotency key names one message, however often and however concurrently it is sent. */
 class IdempotencyTest extends ServiceTestBase {

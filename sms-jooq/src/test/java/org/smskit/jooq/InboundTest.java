@@ -23,7 +23,10 @@ import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.spi.WebhookVerificationException;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.inbox.MessageView;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** Inbound messages: stored once, with contact, conversation, attachments and rollup. */
 class InboundTest extends ServiceTestBase {
@@ -183,7 +186,7 @@ class InboundTest extends ServiceTestBase {
     World w = world();
     receive(w, CUSTOMER, "one");
     clock.advance(Duration.ofMinutes(1));
-    sms.close(KEY);
+    sms.closeConversation(KEY);
     assertThat(sms.conversation(KEY).orElseThrow().conversationEnd()).isEqualTo(T0.plus(Duration.ofMinutes(1)));
     events.clear();
     clock.advance(Duration.ofMinutes(1));

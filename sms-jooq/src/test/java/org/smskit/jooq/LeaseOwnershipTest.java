@@ -18,7 +18,14 @@ import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatchCodes;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.dispatch.HeldMessage;
+import org.smskit.jooq.dispatch.ReconcileReport;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * A worker owns a message for the whole of its provider call: a provider slower than the lease never lets another
@@ -115,7 +122,7 @@ class LeaseOwnershipTest extends DispatchTestBase {
     assertThat(sms.heldMessages(org.smskit.core.PageRequest.first(10)).items())
         .extracting(HeldMessage::messageId).containsExactly(receipt.messageId());
     assertThat(history(receipt.messageId())).extracting(MessageStatusEvent::providerStatus)
-        .contains(Delivery.LEASE_LOST_ANSWER);
+        .contains(DispatchCodes.LEASE_LOST_ANSWER);
     assertThat(attempts(receipt.messageId())).containsExactly("1:held");
     assertThat(stranded()).isEmpty();
 

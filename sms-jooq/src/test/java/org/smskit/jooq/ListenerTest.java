@@ -16,6 +16,11 @@ import org.smskit.core.model.OptOutScope;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.WebhookVerificationException;
 import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** Listeners hear what committed, only that, and cannot undo it or silence each other. */
 class ListenerTest extends ServiceTestBase {
@@ -60,9 +65,9 @@ class ListenerTest extends ServiceTestBase {
     receive(w, CUSTOMER, "Thanks");
     String key = "n:" + OUR_PRIMARY + ":" + CUSTOMER;
     db.execute("INSERT INTO public.sys_users (id, name) VALUES (7, 'Sam') ON CONFLICT DO NOTHING");
-    sms.assign(key, 7);
-    sms.close(key);
-    sms.reopen(key);
+    sms.assignConversation(key, 7);
+    sms.closeConversation(key);
+    sms.reopenConversation(key);
     receive(w, CUSTOMER, "STOP");
     receive(w, CUSTOMER, "START");
 
@@ -95,7 +100,7 @@ class ListenerTest extends ServiceTestBase {
     var forged = org.smskit.core.spi.WebhookRequest.of("POST", genuine.url(), java.util.Map.of(), genuine.body());
     assertThatThrownBy(() -> sms.handleWebhook(w.account(), forged))
         .isInstanceOf(WebhookVerificationException.class);
-    assertThatThrownBy(() -> sms.close("n:nobody")).isInstanceOf(org.smskit.core.NotFoundException.class);
+    assertThatThrownBy(() -> sms.closeConversation("n:nobody")).isInstanceOf(org.smskit.core.NotFoundException.class);
 
     assertThat(events).isEmpty();
     assertThat(rows("sms_messages")).isZero();

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.smskit.core.TenantId;
 import org.smskit.core.simulated.SimulatedNetwork;
 import org.smskit.core.spi.ProviderException;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * Two independent dispatchers (two services, each over its own connection pool, as two JVMs would be) with

@@ -23,7 +23,13 @@ import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.simulated.SimulatedNetwork;
 import org.smskit.core.spi.InboundMessageEvent;
 import org.smskit.core.spi.OptOutType;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.inbox.ConversationScope;
+import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** STOP/START/HELP keywords, provider signals, scopes, listing and export; refusals before any provider call. */
 class OptOutTest extends ServiceTestBase {

@@ -24,6 +24,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.twilio.TwilioProviderFactory;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * What the provider sees: a 429 with {@code Retry-After} stops every further request to the account for that long,

@@ -8,6 +8,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.InvalidInputException;
+import org.smskit.jooq.sending.QuietHours;
 
 /** The quiet window itself: inclusive start, exclusive end, windows across midnight, and clock changes. */
 class QuietHoursTest {

@@ -12,6 +12,9 @@ import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.simulated.SimulatedNetwork;
 import org.smskit.core.spi.ProviderException.Kind;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * Rate limits in segments per second per sender number and per provider account, kept in the database so that

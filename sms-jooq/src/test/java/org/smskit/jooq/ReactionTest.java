@@ -11,6 +11,8 @@ import org.smskit.core.InvalidInputException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.PageRequest;
 import org.smskit.core.model.Reaction;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.inbox.Reactions;
 
 /** Reactions on messages: added once per person and kind, removed, listed with the message. */
 class ReactionTest extends ServiceTestBase {

@@ -18,8 +18,13 @@ import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.OptOutSource;
 import org.smskit.core.spi.ProviderException.Kind;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
-import org.smskit.jooq.repository.DispatchQueue;
+import org.smskit.jooq.dispatch.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatchStats;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.sending.SendReceipt;
 
 /** What the dispatcher does with each provider answer: retry with backoff, fail, record an opt-out, hold. */
 class RetryTest extends DispatchTestBase {
@@ -75,16 +80,16 @@ class RetryTest extends DispatchTestBase {
     DispatcherConfig config = config().backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)).build();
     Set<Duration> seen = new HashSet<>();
     for (int i = 0; i < 500; i++) {
-      Duration third = Delivery.backoff(config, 3, null);
+      Duration third = config.backoffAfter(3, null);
       assertThat(third).isBetween(Duration.ofMillis(3200), Duration.ofMillis(4800));
       seen.add(third);
     }
     assertThat(seen).as("jittered, not a fixed delay").hasSizeGreaterThan(100);
-    double mean = IntStream.range(0, 2000).mapToLong(i -> Delivery.backoff(config, 1, null).toMillis()).average()
+    double mean = IntStream.range(0, 2000).mapToLong(i -> config.backoffAfter(1, null).toMillis()).average()
         .orElseThrow();
     assertThat(mean).isBetween(950.0, 1050.0);
-    assertThat(Delivery.backoff(config, 8, null)).as("128 s ± 20%, capped").isEqualTo(Duration.ofSeconds(60));
-    assertThat(Delivery.backoff(config, 5000, null)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.backoffAfter(8, null)).as("128 s ± 20%, capped").isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.backoffAfter(5000, null)).isEqualTo(Duration.ofSeconds(60));
   }
 
   @Test
@@ -223,7 +228,7 @@ class RetryTest extends DispatchTestBase {
 
     assertThat(List.of(stored(first.messageId()).status(), stored(second.messageId()).status()))
         .containsExactlyInAnyOrder(MessageStatus.QUEUED, MessageStatus.SENDING);
-    DispatchQueue.Stats stats = sms.dispatchStats();
+    DispatchStats stats = sms.dispatchStats();
     assertThat(stats.retrying()).isEqualTo(1);
   }
 }

@@ -15,6 +15,7 @@ import javax.crypto.SecretKey;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.crypto.AesKeys;
 import org.smskit.core.crypto.StaticKeyProvider;
+import org.smskit.jooq.accounts.RotationReport;
 
 /**
  * Rotation rewrites what is not under the active key, reports what it cannot read instead of failing the whole

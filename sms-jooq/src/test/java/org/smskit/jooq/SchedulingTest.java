@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.sending.QuietHours;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /** Scheduled sends and quiet hours: messages wait, then go; they are never dropped. */
 class SchedulingTest extends DispatchTestBase {

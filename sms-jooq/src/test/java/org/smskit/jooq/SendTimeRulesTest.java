@@ -14,7 +14,13 @@ import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatcherConfig.UnknownOutcome;
+import org.smskit.jooq.dispatch.DispatchCodes;
+import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.sending.BulkResult;
+import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.SendRequest;
 
 /**
  * Rules that hold when a message leaves, not only when it was queued: opt-outs (a STOP after the message was
@@ -42,7 +48,7 @@ class SendTimeRulesTest extends DispatchTestBase {
     drain(dispatcher(config().build()));
 
     assertThat(network().sent()).isEmpty();
-    assertRefused(id, Delivery.OPTED_OUT);
+    assertRefused(id, DispatchCodes.OPTED_OUT);
   }
 
   @Test
@@ -58,8 +64,8 @@ class SendTimeRulesTest extends DispatchTestBase {
     drain(dispatcher(config().build()));
 
     assertThat(network().sent()).isEmpty();
-    assertRefused(scheduled, Delivery.OPTED_OUT);
-    assertRefused(now, Delivery.OPTED_OUT);
+    assertRefused(scheduled, DispatchCodes.OPTED_OUT);
+    assertRefused(now, DispatchCodes.OPTED_OUT);
   }
 
   @Test
@@ -76,7 +82,7 @@ class SendTimeRulesTest extends DispatchTestBase {
 
     assertThat(network().sent()).isEmpty();
     assertThat(stored(id).status()).isEqualTo(MessageStatus.FAILED);
-    assertThat(stored(id).providerErrorCode()).isEqualTo(Delivery.OPTED_OUT);
+    assertThat(stored(id).providerErrorCode()).isEqualTo(DispatchCodes.OPTED_OUT);
     assertThat(attempts(id)).as("the retry made no request").containsExactly("1:retry");
   }
 
@@ -93,7 +99,7 @@ class SendTimeRulesTest extends DispatchTestBase {
 
     assertThat(network().sent()).extracting(s -> s.message().to().value())
         .containsExactlyInAnyOrder("+14155550141", "+14155550143");
-    assertRefused(results.get(1).messageId(), Delivery.OPTED_OUT);
+    assertRefused(results.get(1).messageId(), DispatchCodes.OPTED_OUT);
   }
 
   @Test
@@ -125,7 +131,7 @@ class SendTimeRulesTest extends DispatchTestBase {
     drain(dispatcher(config().build()));
 
     assertThat(network().sent()).isEmpty();
-    assertRefused(id, Delivery.SENDER_DEACTIVATED);
+    assertRefused(id, DispatchCodes.SENDER_DEACTIVATED);
     assertThat(history(id)).anySatisfy(e -> assertThat(e.rawPayload()).contains(what.name().toLowerCase()));
   }
 
@@ -142,7 +148,7 @@ class SendTimeRulesTest extends DispatchTestBase {
 
     Message m = stored(id);
     assertThat(m.status()).isEqualTo(MessageStatus.FAILED);
-    assertThat(m.providerErrorCode()).isEqualTo(Delivery.INVALID_REQUEST);
+    assertThat(m.providerErrorCode()).isEqualTo(DispatchCodes.INVALID_REQUEST);
     assertThat(sms.dispatchStats().held()).isZero();
     assertThat(attempts(id)).containsExactly("1:failed");
     assertThat(db.strings("SELECT count(*) FROM smskit.sms_circuit_breakers WHERE account_id = ?", w.account()))
@@ -160,7 +166,7 @@ class SendTimeRulesTest extends DispatchTestBase {
     dispatcher(config().unknownOutcome(UnknownOutcome.RETRY).build()).runOnce();
 
     assertThat(stored(id).status()).isEqualTo(MessageStatus.FAILED);
-    assertThat(stored(id).providerErrorCode()).isEqualTo(Delivery.PROVIDER_ERROR);
+    assertThat(stored(id).providerErrorCode()).isEqualTo(DispatchCodes.PROVIDER_ERROR);
     assertThat(sms.dispatchStats().held()).isZero();
     assertThat(providers.sendCalls).as("not retried as an unknown outcome").hasValue(1);
   }

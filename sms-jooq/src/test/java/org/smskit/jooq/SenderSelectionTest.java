@@ -11,6 +11,8 @@ import org.smskit.core.model.Contact;
 import org.smskit.core.model.Message;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceType;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /** Which of our numbers a message goes out from, and how the choice sticks to the contact. */
 class SenderSelectionTest extends ServiceTestBase {

@@ -33,6 +33,13 @@ import org.smskit.core.spi.ProviderException;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.Encoding;
 import org.smskit.core.text.SmsText;
+import org.smskit.jooq.dispatch.DispatchCodes;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.inbox.MessageView;
+import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.sending.MediaItem;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
 
 /** Storing a send durably and leaving it in a correct state whatever the provider answers. */
 class SendingTest extends ServiceTestBase {
@@ -264,7 +271,7 @@ class SendingTest extends ServiceTestBase {
     SendReceipt receipt = sms.send(SendRequest.to(CUSTOMER).fromService(w.service()).body("Hello").build());
 
     assertThat(stored(receipt.messageId()).status()).isEqualTo(MessageStatus.FAILED);
-    assertThat(stored(receipt.messageId()).providerErrorCode()).isEqualTo(Delivery.PROVIDER_ERROR);
+    assertThat(stored(receipt.messageId()).providerErrorCode()).isEqualTo(DispatchCodes.PROVIDER_ERROR);
     assertThat(sms.dispatchStats().held()).isZero();
   }
 

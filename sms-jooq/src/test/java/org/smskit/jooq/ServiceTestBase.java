@@ -35,11 +35,13 @@ import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
+import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.schema.ErpTables;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.testing.TestDatabase;
 import org.smskit.jooq.testing.TestPostgres;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /**
  * Base of the {@link SmsService} end-to-end tests: one fresh database per class (with the ERP stand-in tables and

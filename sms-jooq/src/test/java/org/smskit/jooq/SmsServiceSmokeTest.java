@@ -22,6 +22,10 @@ import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.testing.TestDatabase;
 import org.smskit.jooq.testing.TestPostgres;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 class SmsServiceSmokeTest {
   static TestDatabase db;

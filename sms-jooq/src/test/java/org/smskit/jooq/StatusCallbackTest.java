@@ -21,8 +21,12 @@ import org.smskit.core.model.MessageStatusEvent;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.StatusUpdateEvent;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.sending.SendReceipt;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** Status reports: monotonic in every order, all kept in the history, timestamps set once, unknown ones kept. */
 class StatusCallbackTest extends ServiceTestBase {

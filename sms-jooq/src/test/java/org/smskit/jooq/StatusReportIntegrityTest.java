@@ -19,8 +19,10 @@ import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.StatusUpdateEvent;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /**
  * Status reports: one that races the transaction recording the provider's answer is never lost; a report changes

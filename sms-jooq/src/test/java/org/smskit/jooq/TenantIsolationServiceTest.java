@@ -16,9 +16,12 @@ import org.smskit.core.model.OptOutScope;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.spi.InboundMessageEvent;
 import org.smskit.core.spi.SmsProviders;
-import org.smskit.jooq.WebhookOutcome.Result;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 import org.smskit.jooq.testing.TestDatabase;
 import org.smskit.jooq.testing.TestPostgres;
+import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.sending.SendRequest;
+import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** Two tenants in one database, and the service's own setup: migrate, forTenant, close. */
 class TenantIsolationServiceTest extends ServiceTestBase {
@@ -81,7 +84,7 @@ class TenantIsolationServiceTest extends ServiceTestBase {
         .isInstanceOf(NotFoundException.class);
 
     b.markConversationRead(KEY);
-    b.close(KEY);
+    b.closeConversation(KEY);
     b.optOut(CUSTOMER, OptOutScope.ALL, null, null);
 
     Conversation mine = a.conversation(KEY).orElseThrow();

@@ -15,6 +15,7 @@ import org.smskit.core.Nullable;
 import org.smskit.core.model.Contact;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.jooq.generated.tables.records.SmsContactsRecord;
+import org.smskit.jooq.inbox.Contacts;
 
 /** The address book ({@code sms_contacts}); one contact per number and tenant. */
 public final class ContactRepository extends TableRepository<SmsContactsRecord, Contact> {

@@ -24,6 +24,7 @@ import org.smskit.core.model.Priority;
 import org.smskit.core.model.StoredEnum;
 import org.smskit.jooq.generated.tables.records.SmsMetaConversationRecord;
 import org.smskit.jooq.schema.ErpTables;
+import org.smskit.jooq.inbox.Inbox;
 
 /**
  * Conversation rollups ({@code sms_meta_conversation}) and the spec's conversation queries. Inbox listings

@@ -15,9 +15,14 @@ import org.smskit.core.Nullable;
 
 /**
  * The outbox of one tenant ({@code sms_outbox}): a row per message waiting to be sent, its attempts, and the
- * provider-health and rate rows dispatch keeps. Claims across tenants are in {@link DispatchQueue}.
+ * provider-health and rate rows dispatch keeps. Claims across tenants are dispatch's own.
  */
 public final class OutboxRepository {
+  /** {@code sms_rate_buckets.kind} of a sender number's bucket. */
+  public static final String NUMBER_BUCKET = "number";
+  /** {@code sms_rate_buckets.kind} of a provider account's bucket. */
+  public static final String ACCOUNT_BUCKET = "account";
+
   /** A message's place in the outbox. */
   public record Entry(UUID messageId, int priority, Instant dueAt, int attempts, @Nullable String leaseOwner,
       @Nullable Instant leaseUntil, @Nullable String lastError, boolean optOutExempt) {}
@@ -232,7 +237,7 @@ public final class OutboxRepository {
     var b = SMS_RATE_BUCKETS;
     dsl.insertInto(b)
         .set(b.TENANT_ID, tenant)
-        .set(b.KIND, DispatchQueue.ACCOUNT)
+        .set(b.KIND, ACCOUNT_BUCKET)
         .set(b.TARGET_ID, accountId)
         .set(b.AVAILABLE_AT, availableAt)
         .onConflict(b.TENANT_ID, b.KIND, b.TARGET_ID)

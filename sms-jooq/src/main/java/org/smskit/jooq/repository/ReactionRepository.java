@@ -9,6 +9,7 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.smskit.core.model.Reaction;
 import org.smskit.jooq.generated.tables.records.SmsReactionsRecord;
+import org.smskit.jooq.inbox.Reactions;
 
 /** Reactions to messages ({@code sms_reactions}); deleted with their message by the schema. */
 public final class ReactionRepository extends TableRepository<SmsReactionsRecord, Reaction> {

@@ -1,0 +1,33 @@
+package org.smskit.jooq.accounts;
+
+import java.util.List;
+import java.util.UUID;
+import org.smskit.core.InvalidInputException;
+import org.smskit.core.Require;
+import org.smskit.jooq.SmsService;
+
+/**
+ * What {@link SmsService#rotateCredentials()} did for one tenant.
+ *
+ * @param rewritten values (auth tokens and secret settings) re-encrypted under the active key and written
+ * @param unreadable values that could not be decrypted (their key is no longer held, or differs from the key
+ *     that encrypted them) and were left as they were
+ * @param unreadableAccounts the sender accounts holding those values, each once, oldest first
+ */
+public record RotationReport(int rewritten, int unreadable, List<UUID> unreadableAccounts) {
+
+  public RotationReport {
+    if (rewritten < 0 || unreadable < 0) {
+      throw new InvalidInputException("rewritten", "counts must not be negative");
+    }
+    unreadableAccounts = List.copyOf(Require.nonNull(unreadableAccounts, "unreadable_accounts"));
+  }
+
+  /**
+   * True when every value could be read: once true for every tenant, no stored value needs an old key, which
+   * may then be retired. While false, the keys of the unreadable values must be found (or the tokens set again).
+   */
+  public boolean complete() {
+    return unreadable == 0;
+  }
+}

@@ -1,0 +1,19 @@
+package org.smskit.jooq.dispatch;
+
+import java.time.Duration;
+import org.smskit.core.Nullable;
+import org.smskit.jooq.SmsService;
+
+/**
+ * Counts a host can watch ({@code SmsService.dispatchStats()}).
+ *
+ * @param queued waiting to be sent for the first time (including scheduled messages)
+ * @param sending leased to a dispatcher now (being sent, or about to be)
+ * @param held sent with an unknown outcome and held for the reconciler or an operator; never resent by itself
+ * @param retrying waiting for another attempt after a failure
+ * @param failedLastHour failed or undelivered in the last hour
+ * @param oldestQueuedAge how long the longest-waiting unleased message has been waiting since it could have gone
+ *     (since it was queued, or since its send-at time); null when none is waiting
+ */
+public record DispatchStats(long queued, long sending, long held, long retrying, long failedLastHour,
+    @Nullable Duration oldestQueuedAge) {}

@@ -1,0 +1,38 @@
+package org.smskit.jooq.inbox;
+
+import java.util.UUID;
+import org.smskit.core.TenantId;
+import org.smskit.core.model.Reaction;
+import org.smskit.jooq.internal.SmsContext;
+import org.smskit.jooq.SmsService;
+
+/**
+ * Reactions to messages.
+ * Used through {@code SmsService}, which documents each operation; one instance acts for one tenant.
+ */
+public final class Reactions {
+  private final SmsContext ctx;
+  private final TenantId tenant;
+
+  /** Internal to smskit: {@code SmsService} creates it. */
+  public Reactions(SmsContext ctx, TenantId tenant) {
+    this.ctx = ctx;
+    this.tenant = tenant;
+  }
+
+  public Reaction addReaction(UUID messageId, String type, String value, String reactedBy) {
+    Reaction reaction = Reaction.create(messageId, type, value, reactedBy);
+    return ctx.write(tenant, tx -> {
+      tx.r().messages().get(messageId);
+      return tx.r().reactions().listByMessage(messageId).stream()
+          .filter(x -> x.reactedBy().equals(reactedBy) && x.reactionType().equals(type)
+              && x.reactionValue().equals(value))
+          .findFirst()
+          .orElseGet(() -> tx.r().reactions().insert(reaction));
+    });
+  }
+
+  public boolean removeReaction(UUID messageId, String type, String value, String reactedBy) {
+    return ctx.write(tenant, tx -> tx.r().reactions().remove(messageId, reactedBy, type, value));
+  }
+}
