@@ -8,11 +8,11 @@ import org.smskit.core.PageRequest;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
 import org.smskit.core.model.Message;
+import org.smskit.jooq.SmsService;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.optout.OptOutPolicy;
 import org.smskit.jooq.sending.QuietHours;
 import org.smskit.jooq.sending.SendReceipt;
-import org.smskit.jooq.SmsService;
 
 /**
  * Handing queued messages to providers, now or in the background, and what became of those whose outcome is

@@ -172,7 +172,6 @@ final class DispatchQueue {
     return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null);
   }
 
-
   /**
    * When a request of a sender may go, by the buckets of its number (no burst) and its account (up to
    * {@code burst} ahead of its rate); a slow-down (a 429) moves the account's bucket beyond the burst, so it is

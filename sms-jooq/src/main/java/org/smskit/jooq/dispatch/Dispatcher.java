@@ -21,11 +21,11 @@ import org.smskit.core.Nullable;
 import org.smskit.core.phone.NumberType;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.PhoneNumbers;
+import org.smskit.jooq.SmsService;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Worker;
 import org.smskit.jooq.optout.OptOutPolicy;
 import org.smskit.jooq.sending.QuietHours;
-import org.smskit.jooq.SmsService;
 
 /**
  * Delivers queued messages to their providers in the background, at most as fast as each sender number and
@@ -54,7 +54,7 @@ public final class Dispatcher implements Worker {
   private final Semaphore wakeUps = new Semaphore(0);
   private final DispatchQueue.RatePolicy rates;
   private final Delivery delivery;
-  private final Set<Delivery.Batch> active = ConcurrentHashMap.newKeySet();
+  private final Set<Batch> active = ConcurrentHashMap.newKeySet();
   private final AtomicLong claims = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
   private @Nullable ExecutorService senders;
@@ -169,7 +169,7 @@ public final class Dispatcher implements Worker {
 
   private DispatchQueue.Claim runOnce(String worker, @Nullable ExecutorService pool) {
     Instant now = ctx.now();
-    Delivery.Batch batch = new Delivery.Batch(worker, worker + "#" + claims.incrementAndGet(),
+    Batch batch = new Batch(worker, worker + "#" + claims.incrementAndGet(),
         now.plus(config.lease()));
     active.add(batch);
     try {
@@ -190,7 +190,7 @@ public final class Dispatcher implements Worker {
 
   /** Renews the leases of every batch in flight, so that a slow provider never lets one run out. */
   private void heartbeat() {
-    List<Delivery.Batch> batches = List.copyOf(active);
+    List<Batch> batches = List.copyOf(active);
     if (batches.isEmpty()) {
       return;
     }
@@ -199,7 +199,7 @@ public final class Dispatcher implements Worker {
     try {
       Map<String, Set<UUID>> owned = ctx.db().inTransactionAcrossTenants(dsl -> DispatchQueue
           .across(dsl).extendLeases(batches.stream().map(b -> b.owner).toList(), until));
-      for (Delivery.Batch batch : batches) {
+      for (Batch batch : batches) {
         batch.renewed(started, until, owned.getOrDefault(batch.owner, Set.of()));
       }
     } catch (RuntimeException e) {

@@ -96,7 +96,7 @@ final class Reconciler {
         return Optional.<Ask>empty();
       }
       Message m = r.messages().get(messageId);
-      SenderAccount account = r.senderAccounts().get(Delivery.accountOf(r, m));
+      SenderAccount account = r.senderAccounts().get(Preparation.accountOf(r, m));
       SmsProvider provider = ctx.providers().provider(tenant, account, r);
       String providerId = m.providerMessageSid() != null ? m.providerMessageSid()
           : r.statusEvents().latestProviderId(messageId).orElse(null);
@@ -150,7 +150,7 @@ final class Reconciler {
         f.providerMessageId(), MessageStatus.SENDING, "reconciled", at, null, "found at the provider", null));
     Message applied = Transitions.report(tx, withSid, f.status(), f.providerStatus(), f.errorCode(), at,
         f.rawResponse(), message.provider(), f.providerMessageId()).message();
-    UUID account = Delivery.accountOf(r, applied);
+    UUID account = Preparation.accountOf(r, applied);
     for (var event : r.statusEvents().listUnmatched(message.provider(), f.providerMessageId(), account)) {
       r.statusEvents().delete(event.id());
       applied = Transitions.report(tx, applied, event.status(), event.providerStatus(),

@@ -3,45 +3,105 @@ package org.smskit.jooq.webhooks;
 import java.net.URI;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
 import org.smskit.core.model.OptOutScope;
+import org.smskit.core.model.SenderAccount;
+import org.smskit.core.spi.InboundMessageEvent;
+import org.smskit.core.spi.SmsProvider;
+import org.smskit.core.spi.StatusUpdateEvent;
+import org.smskit.core.spi.WebhookContext;
 import org.smskit.core.spi.WebhookEvent;
 import org.smskit.core.spi.WebhookRequest;
+import org.smskit.jooq.SmsService;
 import org.smskit.jooq.dispatch.Dispatch;
 import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.SmsContext;
+import org.smskit.jooq.internal.Tx;
+import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.sending.Sending;
-import org.smskit.jooq.SmsService;
+import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 
 /**
  * What providers send: inbound messages and status reports, verified.
  * Used through {@code SmsService}, which documents each operation; one instance acts for one tenant.
  */
 public final class Webhooks {
+  private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
+
   private final SmsContext ctx;
   private final TenantId tenant;
-  private final Inbound inbound;
+  private final InboundMessages inbound;
+  private final StatusReports reports = new StatusReports();
+  private final Dispatch dispatch;
 
   /** Internal to smskit: {@code SmsService} creates it. */
   public Webhooks(SmsContext ctx, TenantId tenant, ConversationScope conversationScope, @Nullable String helpReply,
       OptOutScope keywordOptOutScope, Sending sending, Dispatch dispatch) {
     this.ctx = ctx;
     this.tenant = tenant;
-    this.inbound = new Inbound(ctx, conversationScope, helpReply, keywordOptOutScope, sending, dispatch);
+    this.inbound = new InboundMessages(ctx, conversationScope, helpReply, keywordOptOutScope, sending);
+    this.dispatch = dispatch;
   }
 
   public WebhookOutcome handleWebhook(UUID senderAccountId, WebhookRequest request) {
     Require.nonNull(request, "request");
-    return inbound.handle(tenant, senderAccountId, request);
+    return handle(senderAccountId, request);
   }
 
   public WebhookOutcome recordEvent(UUID senderAccountId, WebhookEvent event) {
-    return inbound.record(tenant, Require.nonNull(senderAccountId, "sender_account_id"), Require.nonNull(event, "event"));
+    return record(Require.nonNull(senderAccountId, "sender_account_id"), Require.nonNull(event, "event"));
   }
 
   public Optional<URI> webhookUrl(UUID senderAccountId) {
     return ctx.webhookUrl(tenant, senderAccountId);
+  }
+
+  /** The outcome, plus a HELP reply to send once the transaction committed. */
+  private record Handled(WebhookOutcome outcome, @Nullable UUID reply) {}
+
+  private WebhookOutcome handle(UUID accountId, WebhookRequest request) {
+    // Verification and storage share one transaction: a request that fails verification writes nothing, and
+    // parts of messages delivered in pieces are stored with the same commit as the message they complete.
+    Handled handled = ctx.write(tenant, tx -> {
+      Repositories r = tx.r();
+      SenderAccount account = r.senderAccounts().get(accountId);
+      SmsProvider provider = ctx.providers().provider(tx.tenant(), account, r);
+      WebhookEvent event = provider.parseWebhook(request, new WebhookContext(r.fragments()));
+      return apply(tx, account, event);
+    });
+    sendReply(handled.reply());
+    return handled.outcome();
+  }
+
+  private WebhookOutcome record(UUID accountId, WebhookEvent event) {
+    Handled handled = ctx.write(tenant, tx -> apply(tx, tx.r().senderAccounts().get(accountId), event));
+    sendReply(handled.reply());
+    return handled.outcome();
+  }
+
+  private void sendReply(@Nullable UUID reply) {
+    if (reply == null) {
+      return;
+    }
+    try {
+      dispatch.dispatch(reply);
+    } catch (RuntimeException e) {
+      log.warn("smskit could not send the HELP reply {} now; it stays queued: {}", reply, e.toString());
+    }
+  }
+
+  private Handled apply(Tx tx, SenderAccount account, WebhookEvent event) {
+    if (event instanceof InboundMessageEvent inbound) {
+      InboundMessages.Stored stored = this.inbound.store(tx, account, inbound);
+      return new Handled(stored.outcome(), stored.reply());
+    }
+    if (event instanceof StatusUpdateEvent status) {
+      return new Handled(reports.apply(tx, account, status), null);
+    }
+    return new Handled(new WebhookOutcome(event, Result.ACKNOWLEDGED, null), null);
   }
 }

@@ -10,7 +10,6 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
-import org.smskit.core.TenantId;
 import org.smskit.core.model.Attachment;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.Conversation;
@@ -30,22 +29,13 @@ import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.spi.InboundMessageEvent;
 import org.smskit.core.spi.OptOutType;
-import org.smskit.core.spi.SmsProvider;
-import org.smskit.core.spi.StatusUpdateEvent;
-import org.smskit.core.spi.WebhookContext;
-import org.smskit.core.spi.WebhookEvent;
-import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
-import org.smskit.core.status.StatusOutcome;
 import org.smskit.core.text.SmsText;
-import org.smskit.jooq.dispatch.Dispatch;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.inbox.Contacts;
 import org.smskit.jooq.inbox.ConversationKeys;
 import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.SmsContext;
-import org.smskit.jooq.internal.Transitions.Applied;
-import org.smskit.jooq.internal.Transitions;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.repository.MessageKeyRepository;
 import org.smskit.jooq.repository.Repositories;
@@ -54,80 +44,39 @@ import org.smskit.jooq.sending.SendRequest;
 import org.smskit.jooq.sending.Sending;
 import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 
-/** Webhooks: inbound messages, status reports, keywords. */
-final class Inbound {
-  private static final Logger log = LoggerFactory.getLogger(Inbound.class);
+/**
+ * Inbound messages, in the transaction that verified their webhook: stored once however often they are delivered
+ * (the provider's id is the key), with their contact, conversation rollup, attachments and history; STOP, START and
+ * HELP acted on (a HELP reply is queued here and sent once the transaction committed).
+ */
+final class InboundMessages {
+  private static final Logger log = LoggerFactory.getLogger(InboundMessages.class);
+
+  /** A stored inbound message's outcome, plus a HELP reply to send once the transaction committed. */
+  record Stored(WebhookOutcome outcome, @Nullable UUID reply) {}
 
   private final SmsContext ctx;
   private final ConversationScope conversationScope;
   private final @Nullable String helpReply;
   private final OptOutScope keywordOptOutScope;
   private final Sending sending;
-  private final Dispatch dispatch;
 
-  Inbound(SmsContext ctx, ConversationScope conversationScope, @Nullable String helpReply,
-      OptOutScope keywordOptOutScope, Sending sending, Dispatch dispatch) {
+  InboundMessages(SmsContext ctx, ConversationScope conversationScope, @Nullable String helpReply,
+      OptOutScope keywordOptOutScope, Sending sending) {
     this.ctx = ctx;
     this.conversationScope = conversationScope;
     this.helpReply = helpReply;
     this.keywordOptOutScope = keywordOptOutScope;
     this.sending = sending;
-    this.dispatch = dispatch;
   }
 
-  /** The outcome, plus a HELP reply to send once the transaction committed. */
-  private record Handled(WebhookOutcome outcome, @Nullable UUID reply) {}
-
-  WebhookOutcome handle(TenantId tenant, UUID accountId, WebhookRequest request) {
-    // Verification and storage share one transaction: a request that fails verification writes nothing, and
-    // parts of messages delivered in pieces are stored with the same commit as the message they complete.
-    Handled handled = ctx.write(tenant, tx -> {
-      Repositories r = tx.r();
-      SenderAccount account = r.senderAccounts().get(accountId);
-      SmsProvider provider = ctx.providers().provider(tx.tenant(), account, r);
-      WebhookEvent event = provider.parseWebhook(request, new WebhookContext(r.fragments()));
-      return apply(tx, account, event);
-    });
-    sendReply(handled.reply());
-    return handled.outcome();
-  }
-
-  WebhookOutcome record(TenantId tenant, UUID accountId, WebhookEvent event) {
-    Handled handled = ctx.write(tenant, tx -> apply(tx, tx.r().senderAccounts().get(accountId), event));
-    sendReply(handled.reply());
-    return handled.outcome();
-  }
-
-  private void sendReply(@Nullable UUID reply) {
-    if (reply == null) {
-      return;
-    }
-    try {
-      dispatch.dispatch(reply);
-    } catch (RuntimeException e) {
-      log.warn("smskit could not send the HELP reply {} now; it stays queued: {}", reply, e.toString());
-    }
-  }
-
-  private Handled apply(Tx tx, SenderAccount account, WebhookEvent event) {
-    if (event instanceof InboundMessageEvent inbound) {
-      return inbound(tx, account, inbound);
-    }
-    if (event instanceof StatusUpdateEvent status) {
-      return new Handled(status(tx, account, status), null);
-    }
-    return new Handled(new WebhookOutcome(event, Result.ACKNOWLEDGED, null), null);
-  }
-
-  // ---------------------------------------------------------------------------------------------------------
-
-  private Handled inbound(Tx tx, SenderAccount account, InboundMessageEvent event) {
+  Stored store(Tx tx, SenderAccount account, InboundMessageEvent event) {
     Repositories r = tx.r();
     UUID messageId = Ids.newId();
     String dedupeKey = event.provider() + ":" + event.providerMessageId();
     Optional<UUID> existing = r.messageKeys().claim(MessageKeyRepository.Kind.INBOUND, dedupeKey, messageId);
     if (existing.isPresent()) {
-      return new Handled(new WebhookOutcome(event, Result.DUPLICATE, existing.get()), null);
+      return new Stored(new WebhookOutcome(event, Result.DUPLICATE, existing.get()), null);
     }
     Instant now = ctx.now();
 
@@ -179,7 +128,7 @@ final class Inbound {
 
     UUID reply = keywords(tx, event, message, svc, ourNumber.orElse(null));
     log.debug("smskit stored inbound message {} from {}", messageId, event.from().masked());
-    return new Handled(new WebhookOutcome(event, Result.STORED, messageId), reply);
+    return new Stored(new WebhookOutcome(event, Result.STORED, messageId), reply);
   }
 
   private static final Pattern MIME_TYPE =
@@ -249,71 +198,4 @@ final class Inbound {
     }
     return null;
   }
-
-  // ---------------------------------------------------------------------------------------------------------
-
-  private WebhookOutcome status(Tx tx, SenderAccount account, StatusUpdateEvent event) {
-    Repositories r = tx.r();
-    String provider = event.provider();
-    String sid = event.providerMessageId();
-    Optional<Message> message = r.messages().lockByProviderSid(provider, sid)
-        .or(() -> r.messageKeys().find(MessageKeyRepository.Kind.PART, provider + ":" + sid)
-            .flatMap(id -> r.messages().lock(id)));
-    String refusal = null;
-    if (message.isEmpty() && event.messageId() != null) {
-      message = r.messages().lock(event.messageId());
-      if (message.isPresent() && message.get().providerMessageSid() != null
-          && !message.get().providerMessageSid().equals(sid)) {
-        // Our reference names a message the provider knows by another id: two provider messages are never merged.
-        refusal = "names message " + event.messageId() + ", which the provider knows as another id";
-        message = Optional.empty();
-      }
-    }
-    if (message.isEmpty() && refusal == null) {
-      // Our answer from the provider may be being written right now: take turns with it, then look again.
-      r.statusEvents().lockProviderId(provider, sid);
-      message = r.messages().lockByProviderSid(provider, sid);
-    }
-    if (message.isPresent() && message.get().direction() == Direction.INBOUND) {
-      log.info("smskit ignored a {} {} report about inbound message {}", provider, event.providerStatus(),
-          message.get().id());
-      return new WebhookOutcome(event, Result.STALE, message.get().id());
-    }
-    if (message.isPresent() && !sentThrough(r, message.get(), account.id())) {
-      refusal = "verified by account " + account.id() + ", but message " + message.get().id()
-          + " was sent through another account";
-      message = Optional.empty();
-    }
-    if (message.isEmpty()) {
-      r.statusEvents().insertUnmatched(new MessageStatusEvent(Ids.newId(), null, provider, sid, event.status(),
-          event.providerStatus(), event.occurredAt(), event.errorCode(), event.rawPayload(), null), account.id());
-      if (refusal != null) {
-        log.warn("smskit refused a {} report about {}: {}", provider, sid, refusal);
-      } else {
-        log.info("smskit kept a {} report for unknown message {} for reconciliation", provider, sid);
-      }
-      return new WebhookOutcome(event, Result.UNMATCHED, null);
-    }
-    Message current = message.get();
-    if (current.providerMessageSid() == null) {
-      // A report proves the provider has the message: it is no longer held, whatever the answer said.
-      r.held().release(current.id());
-      current = current.toBuilder().provider(provider).providerMessageSid(sid).build();
-    }
-    Applied applied = Transitions.report(tx, current, event.status(), event.providerStatus(), event.errorCode(),
-        event.occurredAt(), event.rawPayload(), provider, sid);
-    return new WebhookOutcome(event, applied.outcome() == StatusOutcome.APPLY ? Result.APPLIED : Result.STALE,
-        applied.message().id());
-  }
-
-  /** True when the message went out through {@code accountId} (its sender number belongs to it). */
-  private static boolean sentThrough(Repositories r, Message message, UUID accountId) {
-    if (message.senderPhoneNumberId() != null) {
-      return r.phoneNumbers().find(message.senderPhoneNumberId())
-          .map(n -> n.accountId().equals(accountId)).orElse(false);
-    }
-    return message.serviceAccountId() != null && r.serviceAccounts().find(message.serviceAccountId())
-        .map(svc -> svc.senderAccountId().equals(accountId)).orElse(false);
-  }
-
 }
