@@ -1,5 +1,8 @@
 package org.smskit.jooq.accounts;
 
+import static org.smskit.jooq.generated.Tables.SMS_SENDER_PHONE_NUMBERS;
+import static org.smskit.jooq.generated.Tables.SMS_SERVICE_ACCOUNTS;
+
 import java.util.Map;
 import java.util.UUID;
 import org.smskit.core.Nullable;
@@ -92,17 +95,17 @@ public final class Accounts {
     return ctx.write(tenant, tx -> {
       SenderPhoneNumber number = tx.r().phoneNumbers().get(numberId);
       demotePrimary(tx, number.accountId());
-      return tx.r().phoneNumbers().update(number.withPrimary(true));
+      return tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY, 1);
     });
   }
 
   public SenderPhoneNumber deactivatePhoneNumber(UUID numberId) {
-    return ctx.write(tenant, tx -> tx.r().phoneNumbers().update(tx.r().phoneNumbers().get(numberId).withActive(false)));
+    return ctx.write(tenant, tx -> tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE, 0));
   }
 
   private static void demotePrimary(Tx tx, UUID accountId) {
     tx.r().phoneNumbers().listByAccount(accountId).stream().filter(SenderPhoneNumber::primary)
-        .forEach(p -> tx.r().phoneNumbers().update(p.withPrimary(false)));
+        .forEach(p -> tx.r().phoneNumbers().set(p.id(), SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY, 0));
   }
 
   public ServiceAccount createService(UUID senderAccountId, String name, ServiceType type,
@@ -114,7 +117,7 @@ public final class Accounts {
 
   public ServiceAccount updateService(ServiceAccount service) {
     JsonObjects.require("settings", Require.nonNull(service, "service").settingsJson());
-    return ctx.write(tenant, tx -> tx.r().serviceAccounts().update(service));
+    return ctx.write(tenant, tx -> tx.r().serviceAccounts().updateIfUnchanged(service, service.updatedAt()));
   }
 
   public ServiceAccount setFallbackAccount(UUID serviceId, @Nullable UUID fallbackAccountId) {
@@ -122,13 +125,13 @@ public final class Accounts {
       if (fallbackAccountId != null) {
         tx.r().senderAccounts().get(fallbackAccountId);
       }
-      return tx.r().serviceAccounts().update(
-          tx.r().serviceAccounts().get(serviceId).withFallbackSenderAccountId(fallbackAccountId));
+      return tx.r().serviceAccounts().set(serviceId, SMS_SERVICE_ACCOUNTS.FALLBACK_SENDER_ACCOUNT_ID,
+          fallbackAccountId);
     });
   }
 
   public ServiceAccount deactivateService(UUID serviceId) {
-    return ctx.write(tenant, tx -> tx.r().serviceAccounts().update(tx.r().serviceAccounts().get(serviceId).withActive(false)));
+    return ctx.write(tenant, tx -> tx.r().serviceAccounts().set(serviceId, SMS_SERVICE_ACCOUNTS.IS_ACTIVE, false));
   }
 
   public RotationReport rotateCredentials() {

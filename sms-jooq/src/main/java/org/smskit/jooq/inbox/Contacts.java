@@ -48,7 +48,7 @@ public final class Contacts {
   }
 
   public Contact updateContact(Contact contact) {
-    return ctx.write(tenant, tx -> tx.r().contacts().update(contact));
+    return ctx.write(tenant, tx -> tx.r().contacts().updateIfUnchanged(contact, contact.updatedAt()));
   }
 
   public Optional<Contact> findContact(String phone) {
@@ -61,8 +61,12 @@ public final class Contacts {
       throw new InvalidInputException("duplicate_id", "must differ from the contact kept");
     }
     return ctx.write(tenant, tx -> {
-      Contact keep = tx.r().contacts().get(keepId);
-      Contact dup = tx.r().contacts().get(duplicateId);
+      // Both locked, in one order, so that a change made meanwhile to either is neither lost nor deadlocked on.
+      boolean keepFirst = keepId.compareTo(duplicateId) < 0;
+      Contact first = tx.r().contacts().lockRow(keepFirst ? keepId : duplicateId);
+      Contact second = tx.r().contacts().lockRow(keepFirst ? duplicateId : keepId);
+      Contact keep = keepFirst ? first : second;
+      Contact dup = keepFirst ? second : first;
       Contact merged = keep
           .withName(keep.name() != null ? keep.name() : dup.name())
           .withCrmId(keep.crmId() != null ? keep.crmId() : dup.crmId())

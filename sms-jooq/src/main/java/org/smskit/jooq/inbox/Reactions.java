@@ -24,11 +24,8 @@ public final class Reactions {
     Reaction reaction = Reaction.create(messageId, type, value, reactedBy);
     return ctx.write(tenant, tx -> {
       tx.r().messages().get(messageId);
-      return tx.r().reactions().listByMessage(messageId).stream()
-          .filter(x -> x.reactedBy().equals(reactedBy) && x.reactionType().equals(type)
-              && x.reactionValue().equals(value))
-          .findFirst()
-          .orElseGet(() -> tx.r().reactions().insert(reaction));
+      // One statement against the unique key: concurrent adds of the same reaction store it once, none fails.
+      return tx.r().reactions().insertOnce(reaction);
     });
   }
 

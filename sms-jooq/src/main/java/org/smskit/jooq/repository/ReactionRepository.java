@@ -43,6 +43,25 @@ public final class ReactionRepository extends TableRepository<SmsReactionsRecord
         .fetch(this::toDomain);
   }
 
+  /**
+   * Stores a reaction unless the same person already gave the same reaction to the message (the unique key
+   * {@code uq_sms_reactions_once}); returns the stored one either way.
+   */
+  public Reaction insertOnce(Reaction reaction) {
+    var x = SMS_REACTIONS;
+    SmsReactionsRecord record = dsl.newRecord(x);
+    fill(record, reaction);
+    record.setTenantId(tenant);
+    record.changed(x.CREATED_AT, reaction.createdAt() != null);
+    return dsl.insertInto(x).set(record)
+        .onConflict(x.TENANT_ID, x.MESSAGE_ID, x.REACTED_BY, x.REACTION_TYPE, x.REACTION_VALUE).doNothing()
+        .returning().fetchOptional().map(this::toDomain)
+        .orElseGet(() -> dsl.selectFrom(x)
+            .where(owned(), x.MESSAGE_ID.eq(reaction.messageId()), x.REACTED_BY.eq(reaction.reactedBy()),
+                x.REACTION_TYPE.eq(reaction.reactionType()), x.REACTION_VALUE.eq(reaction.reactionValue()))
+            .fetchSingle(this::toDomain));
+  }
+
   /** Removes one person's reaction of a given type and value; true when it existed. */
   public boolean remove(UUID messageId, String reactedBy, String reactionType, String reactionValue) {
     return dsl.deleteFrom(SMS_REACTIONS)

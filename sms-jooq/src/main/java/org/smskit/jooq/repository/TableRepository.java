@@ -10,6 +10,7 @@ import org.jooq.Field;
 import org.jooq.Table;
 import org.jooq.TableRecord;
 import org.jooq.impl.DSL;
+import org.smskit.core.ConflictException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.Nullable;
 
@@ -120,6 +121,50 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
     return dsl.update(table).set(record).where(owned(), idField.eq(idOf(value))).returning().fetchOptional()
         .map(this::toDomain)
         .orElseThrow(() -> new NotFoundException(entity, idOf(value)));
+  }
+
+  /**
+   * Writes every column of {@code value} over the stored row only if nobody changed the row since {@code value}
+   * was read (its {@code updated_at} is still the one {@code value} carries): a caller's stale copy never
+   * overwrites a concurrent change.
+   *
+   * @throws ConflictException on {@code updated_at} when the row changed since it was read
+   * @throws NotFoundException when no such row exists for this tenant
+   */
+  public D updateIfUnchanged(D value, @Nullable Instant readUpdatedAt) {
+    Field<Instant> updatedAt = bookkeepingTimestamps().stream().filter(f -> f.getName().equals("updated_at"))
+        .findFirst().orElseThrow(() -> new IllegalStateException(entity + " has no updated_at"));
+    if (readUpdatedAt == null) {
+      return update(value);
+    }
+    R record = dsl.newRecord(table);
+    fill(record, value);
+    record.changed(idField, false);
+    record.changed(tenantField, false);
+    for (Field<Instant> timestamp : bookkeepingTimestamps()) {
+      record.changed(timestamp, false);
+    }
+    Optional<D> updated = dsl.update(table).set(record)
+        .where(owned(), idField.eq(idOf(value)), updatedAt.eq(readUpdatedAt))
+        .returning().fetchOptional().map(this::toDomain);
+    if (updated.isPresent()) {
+      return updated.get();
+    }
+    get(idOf(value)); // NotFoundException when it is gone
+    throw new ConflictException("updated_at", "the " + entity + " was changed since it was read; read it again", null);
+  }
+
+  /** Sets one column of one row and returns the row; nothing else of it is written. */
+  public <T> D set(UUID id, Field<T> column, @Nullable T value) {
+    return dsl.update(table).set(column, value).where(owned(), idField.eq(id)).returning().fetchOptional()
+        .map(this::toDomain)
+        .orElseThrow(() -> new NotFoundException(entity, id));
+  }
+
+  /** Reads a row that must exist and locks it until the transaction ends. */
+  public D lockRow(UUID id) {
+    return dsl.selectFrom(table).where(owned(), idField.eq(id)).forUpdate().fetchOptional().map(this::toDomain)
+        .orElseThrow(() -> new NotFoundException(entity, id));
   }
 
   /** Deletes the row; true when it existed. Rows that depend on it are deleted or refuse, as the schema says. */
