@@ -229,26 +229,36 @@ public final class Dispatcher implements Worker {
         idle = config.pollInterval();
         continue;
       }
-      // A message due before the next poll (a rate limit lets it go, a retry comes round) is fetched on time,
-      // rather than after a backoff that would stretch a 1/s sender to one message every 1.5 s or more.
-      // nextDue only counts rows that were not due when the claim began (a row already due that could not be
-      // claimed, locked by another claim say, is no reason to spin); one that fell due during the claim is
-      // fetched at once.
       Duration untilDue = claim.nextDue() == null ? null : Duration.between(ctx.now(), claim.nextDue());
-      boolean dueSoon = untilDue != null && untilDue.compareTo(idle) < 0;
-      Duration wait = dueSoon ? (untilDue.isNegative() ? Duration.ZERO : untilDue) : idle;
+      Idle next = idle(idle, untilDue, config);
       try {
-        wakeUps.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait.toNanos() + 999_999)),
+        wakeUps.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.pause().toNanos() + 999_999)),
             TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
-      if (!dueSoon) {
-        idle = idle.multipliedBy(2).compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval()
-            : idle.multipliedBy(2);
-      }
+      idle = next.idle();
     }
+  }
+
+  /** How long an idle worker waits now, and its idle interval afterwards. */
+  record Idle(Duration pause, Duration idle) {}
+
+  /**
+   * The idle policy after a claim that got nothing: wait the idle interval, doubling it up to the longest poll
+   * interval; but a message due before then (a rate limit lets it go, a retry comes round) is fetched on time,
+   * rather than after a backoff that would stretch a 1/s sender to one message every 1.5 s or more, and without
+   * growing the interval. {@code untilDue} only counts rows that were not due when the claim began (a row already
+   * due that could not be claimed, locked by another claim say, is no reason to spin); one that fell due during
+   * the claim (negative) is fetched at once.
+   */
+  static Idle idle(Duration idle, @Nullable Duration untilDue, DispatcherConfig config) {
+    if (untilDue != null && untilDue.compareTo(idle) < 0) {
+      return new Idle(untilDue.isNegative() ? Duration.ZERO : untilDue, idle);
+    }
+    Duration doubled = idle.multipliedBy(2);
+    return new Idle(idle, doubled.compareTo(config.maxPollInterval()) > 0 ? config.maxPollInterval() : doubled);
   }
 
   /** Rates from the configuration: per-number overrides, toll-free or long code; per-account or per-provider. */
