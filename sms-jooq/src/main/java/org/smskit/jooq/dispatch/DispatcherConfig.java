@@ -7,57 +7,58 @@ import java.util.UUID;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
-import org.smskit.jooq.SmsService;
 
 /**
  * How a {@link Dispatcher} works: threads, polling, batches, leases, retries and rate limits. Build with
- * {@link #builder()}; every option has a default.
+ * {@link #builder()}; every option has a default (a class, not a record, so that new options break no caller):
  *
- * @param workers threads that claim and send (default 2)
- * @param pollInterval how soon an idle worker looks again; doubles while idle, up to {@code maxPollInterval}
+ * <ul>
+ *   <li>{@code workers}: threads that claim and send (default 2)
+ *   <li>{@code pollInterval}: how soon an idle worker looks again; doubles while idle, up to {@code maxPollInterval}
  *     (default 100 ms, up to 2 s); a message queued by this JVM wakes the workers at once
- * @param batchSize messages claimed per claim (default 20); a started dispatcher makes the requests of a batch at
- *     once, so this also bounds each worker's requests in flight
- * @param lease how long a claimed message belongs to its worker; a started dispatcher renews the leases of its
+ *   <li>{@code batchSize}: messages claimed per claim (default 20); a started dispatcher makes the requests of a batch
+ *     at once, so this also bounds each worker's requests in flight
+ *   <li>{@code lease}: how long a claimed message belongs to its worker; a started dispatcher renews the leases of its
  *     messages every third of it while they are in flight, and a worker that dies gives them up when they expire
  *     (default 5 minutes)
- * @param maxAttempts sends tried before a retryable failure becomes final (default 5)
- * @param backoff the wait after the first retryable failure, doubling each time with ±20% jitter, up to
- *     {@code maxBackoff} (default 5 s, up to 15 minutes); a provider's {@code Retry-After} wins when longer
- * @param unknownOutcome what to do when a send's outcome is unknown (default {@link UnknownOutcome#HOLD})
- * @param longCodeRate segments per second of an ordinary number (default 1, Twilio's long-code rate)
- * @param tollFreeRate segments per second of a toll-free number (default 3)
- * @param accountRates segments per second per provider account, by provider name (defaults: twilio 100,
- *     vonage 30; others unlimited)
- * @param numberRateOverrides segments per second for given sender numbers (default none)
- * @param accountRateOverrides segments per second for given sender accounts (default none)
- * @param circuitFailures consecutive retryable failures or unknown outcomes (timeouts) of an account that open its
- *     circuit (default 5)
- * @param circuitOpen how long an open circuit sends through the fallback account before trying again (60 s)
- * @param accountBurst how far ahead of its steady rate a provider account may send at once (default 1 s, so an
+ *   <li>{@code maxAttempts}: sends tried before a retryable failure becomes final (default 5)
+ *   <li>{@code backoff}: the wait after the first retryable failure, doubling each time with ±20% jitter, up to {@code
+ *     maxBackoff} (default 5 s, up to 15 minutes); a provider's {@code Retry-After} wins when longer
+ *   <li>{@code unknownOutcome}: what to do when a send's outcome is unknown (default {@link UnknownOutcome#HOLD})
+ *   <li>{@code longCodeRate}: segments per second of an ordinary number (default 1, Twilio's long-code rate)
+ *   <li>{@code tollFreeRate}: segments per second of a toll-free number (default 3)
+ *   <li>{@code accountRates}: segments per second per provider account, by provider name (defaults: twilio 100, vonage
+ *     30; others unlimited)
+ *   <li>{@code numberRateOverrides}: segments per second for given sender numbers (default none)
+ *   <li>{@code accountRateOverrides}: segments per second for given sender accounts (default none)
+ *   <li>{@code circuitFailures}: consecutive retryable failures or unknown outcomes (timeouts) of an account that open
+ *     its circuit (default 5)
+ *   <li>{@code circuitOpen}: how long an open circuit sends through the fallback account before trying again (60 s)
+ *   <li>{@code accountBurst}: how far ahead of its steady rate a provider account may send at once (default 1 s, so an
  *     account of 100 segments per second may take 100 at once, then 100 per second); numbers never burst
- * @param reconcileInterval how often a started dispatcher looks held messages up at their providers (default
- *     null: only when {@link SmsService#reconcileHeld} is called)
+ *   <li>{@code reconcileInterval}: how often a started dispatcher looks held messages up at their providers (default
+ *     null: only when {@code SmsService.reconcileHeld()} is called)
+ * </ul>
  */
-public record DispatcherConfig(
-    int workers,
-    Duration pollInterval,
-    Duration maxPollInterval,
-    int batchSize,
-    Duration lease,
-    int maxAttempts,
-    Duration backoff,
-    Duration maxBackoff,
-    UnknownOutcome unknownOutcome,
-    double longCodeRate,
-    double tollFreeRate,
-    Map<String, Double> accountRates,
-    Map<UUID, Double> numberRateOverrides,
-    Map<UUID, Double> accountRateOverrides,
-    int circuitFailures,
-    Duration circuitOpen,
-    Duration accountBurst,
-    @Nullable Duration reconcileInterval) {
+public final class DispatcherConfig {
+  private final int workers;
+  private final Duration pollInterval;
+  private final Duration maxPollInterval;
+  private final int batchSize;
+  private final Duration lease;
+  private final int maxAttempts;
+  private final Duration backoff;
+  private final Duration maxBackoff;
+  private final UnknownOutcome unknownOutcome;
+  private final double longCodeRate;
+  private final double tollFreeRate;
+  private final Map<String, Double> accountRates;
+  private final Map<UUID, Double> numberRateOverrides;
+  private final Map<UUID, Double> accountRateOverrides;
+  private final int circuitFailures;
+  private final Duration circuitOpen;
+  private final Duration accountBurst;
+  private final @Nullable Duration reconcileInterval;
 
   /** What a dispatcher does when a send's outcome is unknown (the request was written, no answer came). */
   public enum UnknownOutcome {
@@ -70,7 +71,25 @@ public record DispatcherConfig(
     RETRY
   }
 
-  public DispatcherConfig {
+  private DispatcherConfig(Builder b) {
+    int workers = b.workers;
+    Duration pollInterval = b.pollInterval;
+    Duration maxPollInterval = b.maxPollInterval;
+    int batchSize = b.batchSize;
+    Duration lease = b.lease;
+    int maxAttempts = b.maxAttempts;
+    Duration backoff = b.backoff;
+    Duration maxBackoff = b.maxBackoff;
+    UnknownOutcome unknownOutcome = b.unknownOutcome;
+    double longCodeRate = b.longCodeRate;
+    double tollFreeRate = b.tollFreeRate;
+    Map<String, Double> accountRates = b.accountRates;
+    Map<UUID, Double> numberRateOverrides = b.numberRateOverrides;
+    Map<UUID, Double> accountRateOverrides = b.accountRateOverrides;
+    int circuitFailures = b.circuitFailures;
+    Duration circuitOpen = b.circuitOpen;
+    Duration accountBurst = b.accountBurst;
+    Duration reconcileInterval = b.reconcileInterval;
     atLeastOne("workers", workers);
     atLeastOne("batchSize", batchSize);
     atLeastOne("maxAttempts", maxAttempts);
@@ -98,9 +117,96 @@ public record DispatcherConfig(
     if (longCodeRate < 0 || tollFreeRate < 0) {
       throw new InvalidInputException("dispatcher", "rates must not be negative");
     }
-    accountRates = Map.copyOf(accountRates);
-    numberRateOverrides = Map.copyOf(numberRateOverrides);
-    accountRateOverrides = Map.copyOf(accountRateOverrides);
+    this.workers = workers;
+    this.pollInterval = pollInterval;
+    this.maxPollInterval = maxPollInterval;
+    this.batchSize = batchSize;
+    this.lease = lease;
+    this.maxAttempts = maxAttempts;
+    this.backoff = backoff;
+    this.maxBackoff = maxBackoff;
+    this.unknownOutcome = unknownOutcome;
+    this.longCodeRate = longCodeRate;
+    this.tollFreeRate = tollFreeRate;
+    this.accountRates = Map.copyOf(accountRates);
+    this.numberRateOverrides = Map.copyOf(numberRateOverrides);
+    this.accountRateOverrides = Map.copyOf(accountRateOverrides);
+    this.circuitFailures = circuitFailures;
+    this.circuitOpen = circuitOpen;
+    this.accountBurst = accountBurst;
+    this.reconcileInterval = reconcileInterval;
+  }
+
+  public int workers() {
+    return workers;
+  }
+
+  public Duration pollInterval() {
+    return pollInterval;
+  }
+
+  public Duration maxPollInterval() {
+    return maxPollInterval;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public Duration lease() {
+    return lease;
+  }
+
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  public Duration backoff() {
+    return backoff;
+  }
+
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  public UnknownOutcome unknownOutcome() {
+    return unknownOutcome;
+  }
+
+  public double longCodeRate() {
+    return longCodeRate;
+  }
+
+  public double tollFreeRate() {
+    return tollFreeRate;
+  }
+
+  public Map<String, Double> accountRates() {
+    return accountRates;
+  }
+
+  public Map<UUID, Double> numberRateOverrides() {
+    return numberRateOverrides;
+  }
+
+  public Map<UUID, Double> accountRateOverrides() {
+    return accountRateOverrides;
+  }
+
+  public int circuitFailures() {
+    return circuitFailures;
+  }
+
+  public Duration circuitOpen() {
+    return circuitOpen;
+  }
+
+  public Duration accountBurst() {
+    return accountBurst;
+  }
+
+  public @Nullable Duration reconcileInterval() {
+    return reconcileInterval;
   }
 
   /**
@@ -145,7 +251,7 @@ public record DispatcherConfig(
     private double longCodeRate = 1;
     private double tollFreeRate = 3;
     private final Map<String, Double> accountRates = new HashMap<>(Map.of("twilio", 100.0, "vonage", 30.0));
-    private final Map<UUID, Double> numberRates = new HashMap<>();
+    private final Map<UUID, Double> numberRateOverrides = new HashMap<>();
     private final Map<UUID, Double> accountRateOverrides = new HashMap<>();
     private int circuitFailures = 5;
     private Duration circuitOpen = Duration.ofSeconds(60);
@@ -173,7 +279,7 @@ public record DispatcherConfig(
 
     /** Segments per second for one sender number; 0 for unlimited. */
     public Builder numberRate(UUID numberId, double segmentsPerSecond) {
-      numberRates.put(numberId, segmentsPerSecond);
+      numberRateOverrides.put(numberId, segmentsPerSecond);
       return this;
     }
 
@@ -192,9 +298,7 @@ public record DispatcherConfig(
     public Builder reconcileInterval(Duration value) { reconcileInterval = value; return this; }
 
     public DispatcherConfig build() {
-      return new DispatcherConfig(workers, pollInterval, maxPollInterval, batchSize, lease, maxAttempts, backoff,
-          maxBackoff, unknownOutcome, longCodeRate, tollFreeRate, accountRates, numberRates, accountRateOverrides,
-          circuitFailures, circuitOpen, accountBurst, reconcileInterval);
+      return new DispatcherConfig(this);
     }
   }
 }
