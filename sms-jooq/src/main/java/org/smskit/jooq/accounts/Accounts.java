@@ -47,7 +47,7 @@ public final class Accounts {
     SenderAccount account = draft
         .withAuthToken(ctx.credentials().encryptToken(tenant, draft.id(), authToken))
         .withSettingsJson(ctx.credentials().withSecretSettings(tenant, draft.id(), settingsJson, secretSettings));
-    return ctx.write(tenant, tx -> tx.r().senderAccounts().insert(account));
+    return change(tx -> tx.r().senderAccounts().insert(account));
   }
 
   public SenderAccount registerSenderAccount(String name, String provider, @Nullable String accountSid,
@@ -57,12 +57,12 @@ public final class Accounts {
 
   public SenderAccount updateAuthToken(UUID accountId, String authToken) {
     EncryptedValue token = ctx.credentials().encryptToken(tenant, accountId, Require.nonNull(authToken, "auth_token"));
-    return ctx.write(tenant, tx -> tx.r().senderAccounts().updateAuthToken(accountId, token));
+    return change(tx -> tx.r().senderAccounts().updateAuthToken(accountId, token));
   }
 
   public SenderAccount updateSenderAccount(UUID accountId, String name, String settingsJson) {
     JsonObjects.require("settings", Require.nonNull(settingsJson, "settings"));
-    return ctx.write(tenant, tx -> {
+    return change(tx -> {
       var accounts = tx.r().senderAccounts();
       // Locked, so that a rotation committing meanwhile cannot have its secrets put back under the old key.
       SenderAccount current = accounts.lock(accountId);
@@ -76,13 +76,13 @@ public final class Accounts {
   }
 
   public SenderAccount deactivateSenderAccount(UUID accountId) {
-    return ctx.write(tenant, tx -> tx.r().senderAccounts().updateActive(accountId, false));
+    return change(tx -> tx.r().senderAccounts().updateActive(accountId, false));
   }
 
   public SenderPhoneNumber addPhoneNumber(UUID accountId, String number, @Nullable String friendlyName,
       boolean primary) {
     PhoneNumber e164 = ctx.phones().parse("phone_number", number, null);
-    return ctx.write(tenant, tx -> {
+    return change(tx -> {
       tx.r().senderAccounts().get(accountId);
       if (primary) {
         demotePrimary(tx, accountId);
@@ -92,7 +92,7 @@ public final class Accounts {
   }
 
   public SenderPhoneNumber makePrimary(UUID numberId) {
-    return ctx.write(tenant, tx -> {
+    return change(tx -> {
       SenderPhoneNumber number = tx.r().phoneNumbers().get(numberId);
       demotePrimary(tx, number.accountId());
       return tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY, 1);
@@ -100,7 +100,7 @@ public final class Accounts {
   }
 
   public SenderPhoneNumber deactivatePhoneNumber(UUID numberId) {
-    return ctx.write(tenant, tx -> tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE, 0));
+    return change(tx -> tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE, 0));
   }
 
   private static void demotePrimary(Tx tx, UUID accountId) {
@@ -112,16 +112,16 @@ public final class Accounts {
       @Nullable String providerServiceSid, @Nullable Long campaignId, @Nullable Long projectId) {
     ServiceAccount service = ServiceAccount.create(senderAccountId, name, type)
         .withProviderServiceSid(providerServiceSid).withLinks(campaignId, projectId);
-    return ctx.write(tenant, tx -> tx.r().serviceAccounts().insert(service));
+    return change(tx -> tx.r().serviceAccounts().insert(service));
   }
 
   public ServiceAccount updateService(ServiceAccount service) {
     JsonObjects.require("settings", Require.nonNull(service, "service").settingsJson());
-    return ctx.write(tenant, tx -> tx.r().serviceAccounts().updateIfUnchanged(service, service.updatedAt()));
+    return change(tx -> tx.r().serviceAccounts().updateIfUnchanged(service, service.updatedAt()));
   }
 
   public ServiceAccount setFallbackAccount(UUID serviceId, @Nullable UUID fallbackAccountId) {
-    return ctx.write(tenant, tx -> {
+    return change(tx -> {
       if (fallbackAccountId != null) {
         tx.r().senderAccounts().get(fallbackAccountId);
       }
@@ -131,16 +131,25 @@ public final class Accounts {
   }
 
   public ServiceAccount deactivateService(UUID serviceId) {
-    return ctx.write(tenant, tx -> tx.r().serviceAccounts().set(serviceId, SMS_SERVICE_ACCOUNTS.IS_ACTIVE, false));
+    return change(tx -> tx.r().serviceAccounts().set(serviceId, SMS_SERVICE_ACCOUNTS.IS_ACTIVE, false));
   }
 
   public RotationReport rotateCredentials() {
     ctx.credentials().requireActiveKey();
-    return ctx.write(tenant, tx -> Rotation.rotate(ctx.credentials(), tx));
+    return change(tx -> Rotation.rotate(ctx.credentials(), tx));
   }
 
   public SmsProvider provider(UUID senderAccountId) {
     return ctx.read(tenant,
         r -> ctx.providers().provider(tenant, r.senderAccounts().get(senderAccountId), r));
+  }
+
+  /** Every change of an account, number or service goes through here: the sender directory forgets the tenant. */
+  private <T> T change(java.util.function.Function<Tx, T> work) {
+    try {
+      return ctx.write(tenant, work);
+    } finally {
+      ctx.senders().forget(tenant);
+    }
   }
 }

@@ -115,6 +115,11 @@ public final class ProviderCache implements AutoCloseable {
     factory.validate(config);
   }
 
+  /** True when a provider of that name is installed. */
+  public boolean installed(String provider) {
+    return providers.names().contains(provider);
+  }
+
   @Override
   public void close() {
     cache.values().forEach(e -> closeQuietly(e.provider()));

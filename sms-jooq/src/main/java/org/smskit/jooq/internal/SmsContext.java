@@ -43,6 +43,7 @@ public final class SmsContext {
   private final @Nullable URI webhookBaseUrl;
   private final Set<Worker> workers = new CopyOnWriteArraySet<>();
   private final AccountPauses pauses = new AccountPauses();
+  private final SenderDirectory senders = new SenderDirectory(this);
 
   public SmsContext(DataSource dataSource, SchemaConfig schema, SmsDatabase db, Credentials credentials,
       ProviderCache providers, PhoneNumbers phones, Clock clock, List<SmsListener> listeners,
@@ -88,6 +89,11 @@ public final class SmsContext {
 
   public AccountPauses pauses() {
     return pauses;
+  }
+
+  /** Accounts, numbers and services, remembered briefly for sending. */
+  public SenderDirectory senders() {
+    return senders;
   }
 
   /** The background workers started through this service (dispatchers). */

@@ -39,6 +39,31 @@ public final class OptOutPolicy {
     };
   }
 
+  /**
+   * The same rule as {@link #applies}, as an SQL condition on an {@code sms_opt_outs} row aliased {@code o}, for
+   * statements that check and write in one round trip. It reads the parameters {@code :service_type},
+   * {@code :service_id} and {@code :campaign_id} (those of {@link #sqlParameters}); a test checks that both forms
+   * agree for every scope and service type.
+   */
+  public String sqlCondition() {
+    return "(o.scope = 'all'"
+        + " OR (o.scope = 'marketing' AND (CAST(:service_type AS text) IS NULL"
+        + "     OR :service_type IN ('marketing', 'campaign')"
+        + (transactionalIgnoresMarketing ? "     OR :service_type <> 'transactional'" : "     OR true")
+        + "))"
+        + " OR (o.scope = 'service' AND o.service_account_id = CAST(:service_id AS uuid))"
+        + " OR (o.scope = 'campaign' AND o.campaign_id = CAST(:campaign_id AS bigint)))";
+  }
+
+  /** The parameters {@link #sqlCondition} reads, for messages of {@code service} (null: without a service). */
+  public java.util.Map<String, Object> sqlParameters(@Nullable ServiceAccount service) {
+    java.util.Map<String, Object> p = new java.util.HashMap<>();
+    p.put("service_type", service == null ? null : service.serviceType().dbValue());
+    p.put("service_id", service == null ? null : service.id());
+    p.put("campaign_id", service == null ? null : service.linkedCampaignId());
+    return p;
+  }
+
   /** The first active opt-out of {@code to} that stops messages of {@code service}, if any. */
   public Optional<OptOut> blocking(Repositories r, PhoneNumber to, @Nullable ServiceAccount service) {
     return r.optOuts().active(to).stream().filter(o -> applies(o, service)).findFirst();

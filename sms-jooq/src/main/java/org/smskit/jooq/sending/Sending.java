@@ -19,6 +19,7 @@ public final class Sending {
   private final SmsContext ctx;
   private final TenantId tenant;
   private final SendPolicy policy;
+  private final QuickQueue quick;
 
   /** Internal to smskit: {@code SmsService} creates it. */
   public Sending(SmsContext ctx, TenantId tenant, ConversationScope conversationScope, boolean stickySender,
@@ -26,10 +27,13 @@ public final class Sending {
     this.ctx = ctx;
     this.tenant = tenant;
     this.policy = new SendPolicy(conversationScope, stickySender, quietHours, optOuts);
+    this.quick = new QuickQueue(ctx, policy);
   }
 
   public SendReceipt queue(SendRequest request) {
-    SendReceipt receipt = ctx.write(tenant, tx -> new Outbound(ctx, tx, policy).queue(request));
+    Require.nonNull(request, "request");
+    SendReceipt receipt = quick.applies(tenant, request) ? quick.queue(tenant, request)
+        : ctx.write(tenant, tx -> new Outbound(ctx, tx, policy).queue(request));
     ctx.wakeWorkers();
     return receipt;
   }

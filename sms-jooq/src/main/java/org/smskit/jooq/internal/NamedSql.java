@@ -1,0 +1,78 @@
+package org.smskit.jooq.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.smskit.jooq.schema.SchemaConfig;
+
+/**
+ * A hand-written statement with {@code :name} parameters and {@code ${schema}} for smskit's schema, compiled once to
+ * JDBC's positional form: for the hot paths that do their work in one round trip (several data-modifying CTEs in one
+ * statement), where building the statement with the DSL on every call would cost more than the statement. Internal
+ * to smskit.
+ */
+public final class NamedSql {
+  private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-z][a-z_0-9]*)");
+
+  private final String jdbc;
+  private final List<String> names;
+
+  private NamedSql(String jdbc, List<String> names) {
+    this.jdbc = jdbc;
+    this.names = List.copyOf(names);
+  }
+
+  /** Compiles {@code sql} for {@code schema} (a validated identifier, quoted here). */
+  public static NamedSql compile(String sql, SchemaConfig schema) {
+    String text = sql.replace("${schema}", '"' + schema.schema() + '"');
+    List<String> names = new ArrayList<>();
+    Matcher m = PARAMETER.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      names.add(m.group(1));
+      m.appendReplacement(out, "?");
+    }
+    m.appendTail(out);
+    return new NamedSql(out.toString(), names);
+  }
+
+  /** The statement, prepared on {@code connection} with {@code values} bound by name (a missing name is null). */
+  public PreparedStatement prepare(Connection connection, Map<String, ?> values) throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(jdbc);
+    for (int i = 0; i < names.size(); i++) {
+      Object value = values.get(names.get(i));
+      statement.setObject(i + 1, value instanceof Instant at ? OffsetDateTime.ofInstant(at, ZoneOffset.UTC) : value);
+    }
+    return statement;
+  }
+
+  /** Runs a statement that returns one row and reads it with {@code reader}. */
+  public <T> T queryOne(Connection connection, Map<String, ?> values, RowReader<T> reader) throws SQLException {
+    try (PreparedStatement statement = prepare(connection, values); ResultSet rows = statement.executeQuery()) {
+      if (!rows.next()) {
+        throw new IllegalStateException("the statement returned no row");
+      }
+      return reader.read(rows);
+    }
+  }
+
+  /** Reads one row of a result. */
+  @FunctionalInterface
+  public interface RowReader<T> {
+    T read(ResultSet row) throws SQLException;
+  }
+
+  @Override
+  public String toString() {
+    return jdbc;
+  }
+}
