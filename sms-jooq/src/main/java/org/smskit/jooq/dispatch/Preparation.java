@@ -81,7 +81,11 @@ final class Preparation {
   record Acquire(TenantId tenant, UUID messageId) {}
 
   /** A message that passed the first checks, waiting for its circuit and rate slot. */
-  private record Candidate(Lease lease, Tx tx, Message message, OutboxRepository.Entry entry, UUID numberId) {}
+  private record Candidate(Lease lease, Tx tx, Snapshot snapshot, Message message, OutboxRepository.Entry entry,
+      UUID numberId) {}
+
+  /** A request admitted: the call to make, and the message as it is while it is being sent. */
+  private record Start(Call call, Message sending, boolean failover) {}
 
   /**
    * Checks and marks the batch in one transaction. With {@code acquire}, the message is leased here first (a send
@@ -101,13 +105,19 @@ final class Preparation {
             now, done);
         batchLeases = acquired.map(List::of).orElse(List.of());
       }
-      // Lock the messages in one order; two batches never share a message, but an expired lease may.
+      // Read what the batch needs a tenant at a time, the messages locked in one order (two batches never share a
+      // message, but an expired lease may).
       Map<UUID, Candidate> candidates = new LinkedHashMap<>();
-      List<Lease> ordered = new ArrayList<>(batchLeases);
-      ordered.sort(Comparator.comparing(Lease::tenant).thenComparing(Lease::messageId));
-      for (Lease lease : ordered) {
-        Tx t = tx.tenant(lease.tenant());
-        check(t, lease, batch, now, done).ifPresent(c -> candidates.put(lease.messageId(), c));
+      Map<String, List<Lease>> byTenant = new TreeMap<>();
+      batchLeases.forEach(l -> byTenant.computeIfAbsent(l.tenant(), k -> new ArrayList<>()).add(l));
+      for (var group : byTenant.entrySet()) {
+        Tx t = tx.tenant(group.getKey());
+        Snapshot snapshot = Snapshot.load(t.r(), group.getValue(), quietHours != null);
+        List<Lease> ordered = new ArrayList<>(group.getValue());
+        ordered.sort(Comparator.comparing(Lease::messageId));
+        for (Lease lease : ordered) {
+          check(t, snapshot, lease, batch, now, done).ifPresent(c -> candidates.put(lease.messageId(), c));
+        }
       }
       if (candidates.isEmpty()) {
         return new Prepared(List.of(), done, Map.copyOf(errors));
@@ -126,15 +136,17 @@ final class Preparation {
       Map<Circuit, Instant> tripped = queue.lockCircuits(circuitKeys);
       Set<Circuit> probing = new HashSet<>();
       List<Call> calls = new ArrayList<>();
+      Map<String, List<Start>> starts = new TreeMap<>();
       for (Lease lease : batchLeases) { // priority order, as claimed
         Candidate c = candidates.get(lease.messageId());
         if (c == null) {
           continue;
         }
         try {
-          Call call = admit(c, batch, now, buckets, tripped, probing, done);
-          if (call != null) {
-            calls.add(call);
+          Start start = admit(c, now, buckets, tripped, probing, done);
+          if (start != null) {
+            starts.computeIfAbsent(lease.tenant(), k -> new ArrayList<>()).add(start);
+            calls.add(start.call());
           }
         } catch (StorageException e) {
           throw e;
@@ -154,6 +166,7 @@ final class Preparation {
         }
       });
       queue.saveBuckets(changed);
+      starts.forEach((tenant, list) -> begin(tx.tenant(tenant), batch, list, now));
       return new Prepared(calls, done, Map.copyOf(errors));
     });
     // beginAttempt renewed the lease of every message to be called.
@@ -181,11 +194,12 @@ final class Preparation {
   }
 
   /** The first checks: still ours, still to be sent, not in quiet hours. */
-  private Optional<Candidate> check(Tx t, Lease lease, Batch batch, Instant now, Map<UUID, SendReceipt> done) {
+  private Optional<Candidate> check(Tx t, Snapshot snapshot, Lease lease, Batch batch, Instant now,
+      Map<UUID, SendReceipt> done) {
     Repositories r = t.r();
     UUID messageId = lease.messageId();
-    Message message = r.messages().lock(messageId).orElse(null);
-    Optional<OutboxRepository.Entry> entry = r.outbox().lock(messageId);
+    Message message = snapshot.message(messageId);
+    Optional<OutboxRepository.Entry> entry = snapshot.outbox(messageId);
     if (message == null) {
       return Optional.empty();
     }
@@ -212,8 +226,8 @@ final class Preparation {
         return Optional.empty();
       }
     }
-    ServiceAccount svc = message.serviceAccountId() == null ? null : r.serviceAccounts().get(message.serviceAccountId());
-    String refusal = refusal(r, message, svc, lease, entry.get());
+    ServiceAccount svc = snapshot.service(message.serviceAccountId());
+    String refusal = refusal(snapshot, message, svc, lease, entry.get());
     if (refusal != null) {
       refuse(t, message, refusal, now);
       done.put(messageId, Outcomes.receipt(r.messages().get(messageId)));
@@ -221,7 +235,7 @@ final class Preparation {
     }
     if (svc != null && quietHours != null && message.to() instanceof PhoneNumber to) {
       // A retry or a rate-limit wait may have carried a marketing message into the recipient's quiet hours.
-      Optional<org.smskit.core.model.Contact> contact = r.contacts().findByPhone(to);
+      Optional<org.smskit.core.model.Contact> contact = snapshot.contact(to);
       Instant allowed = contact.map(c -> SendTiming.quietAdjusted(ctx.phones(), quietHours, svc, c, now)).orElse(now);
       if (allowed.isAfter(now)) {
         r.outbox().postpone(messageId, allowed, null);
@@ -230,7 +244,7 @@ final class Preparation {
       }
     }
     UUID numberId = lease.failover() && lease.numberId() != null ? lease.numberId() : message.senderPhoneNumberId();
-    return Optional.of(new Candidate(lease, t, message, entry.get(), numberId));
+    return Optional.of(new Candidate(lease, t, snapshot, message, entry.get(), numberId));
   }
 
   /**
@@ -238,10 +252,10 @@ final class Preparation {
    * since (same scopes; a reply to HELP is exempt), and the account, number and service it goes through are still
    * active. Returns the reason it must not go, or null.
    */
-  private @Nullable String refusal(Repositories r, Message message, @Nullable ServiceAccount svc, Lease lease,
+  private @Nullable String refusal(Snapshot snapshot, Message message, @Nullable ServiceAccount svc, Lease lease,
       OutboxRepository.Entry entry) {
     if (!entry.optOutExempt() && message.to() instanceof PhoneNumber to) {
-      for (OptOut optOut : r.optOuts().active(to)) {
+      for (OptOut optOut : snapshot.activeOptOuts(to)) {
         if (optOuts.applies(optOut, svc)) {
           return DispatchCodes.OPTED_OUT;
         }
@@ -251,10 +265,10 @@ final class Preparation {
       return DispatchCodes.SENDER_DEACTIVATED + ": service " + svc.id();
     }
     UUID numberId = lease.failover() && lease.numberId() != null ? lease.numberId() : message.senderPhoneNumberId();
-    if (numberId != null && !r.phoneNumbers().get(numberId).active()) {
+    if (numberId != null && !snapshot.number(numberId).active()) {
       return DispatchCodes.SENDER_DEACTIVATED + ": number " + numberId;
     }
-    SenderAccount account = r.senderAccounts().get(lease.accountId());
+    SenderAccount account = snapshot.account(lease.accountId());
     if (!account.active()) {
       return DispatchCodes.SENDER_DEACTIVATED + ": account " + account.id();
     }
@@ -277,13 +291,14 @@ final class Preparation {
   }
 
   /** The circuit and the rate decide; then the attempt is counted and the message marked sending. */
-  private @Nullable Call admit(Candidate c, Batch batch, Instant now, Map<Bucket, Instant> buckets,
+  private @Nullable Start admit(Candidate c, Instant now, Map<Bucket, Instant> buckets,
       Map<Circuit, Instant> tripped, Set<Circuit> probing, Map<UUID, SendReceipt> done) {
     Lease lease = c.lease();
     Repositories r = c.tx().r();
+    Snapshot snapshot = c.snapshot();
     UUID messageId = lease.messageId();
-    SenderAccount account = r.senderAccounts().get(lease.accountId());
-    SenderPhoneNumber number = r.phoneNumbers().get(c.numberId());
+    SenderAccount account = snapshot.account(lease.accountId());
+    SenderPhoneNumber number = snapshot.number(c.numberId());
     Circuit circuit = new Circuit(lease.tenant(), account.id());
     Instant openUntil = tripped.get(circuit);
     if (openUntil != null && (openUntil.isAfter(now) || probing.contains(circuit))) {
@@ -310,13 +325,12 @@ final class Preparation {
       sending = sending.toBuilder().senderPhoneNumberId(number.id()).from(number.phoneNumber())
           .provider(account.provider()).build();
     }
-    List<URI> media = r.attachments().listByMessage(messageId).stream().map(a -> URI.create(a.fileUrl())).toList();
-    ServiceAccount svc = sending.serviceAccountId() == null ? null : r.serviceAccounts().get(sending.serviceAccountId());
+    ServiceAccount svc = snapshot.service(sending.serviceAccountId());
     String messagingService = svc == null || lease.failover() ? null : svc.providerServiceSid();
     OutboundMessage outbound;
     try {
-      outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService, sending.body(), media,
-          ctx.webhookUrl(c.tx().tenant(), account.id()).orElse(null), Map.of());
+      outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService, sending.body(),
+          snapshot.media(messageId), ctx.webhookUrl(c.tx().tenant(), account.id()).orElse(null), Map.of());
     } catch (InvalidInputException e) {
       // Nothing any provider could send (no sender, an empty body without media): sending later fails the same.
       refuse(c.tx(), c.message(), DispatchCodes.INVALID_REQUEST + ": " + e.getMessage(), now);
@@ -337,19 +351,30 @@ final class Preparation {
     int segments = c.message().segmentCount() == null ? 1 : c.message().segmentCount();
     buckets.put(numberKey, DispatchQueue.advance(buckets.get(numberKey), segments, numberRate, now));
     buckets.put(accountKey, DispatchQueue.advance(buckets.get(accountKey), segments, accountRate, now));
-
-    int attempt = c.entry().attempts() + 1;
-    r.outbox().beginAttempt(messageId, batch.owner, attempt, now.plus(config.lease()));
     if (lease.failover()) {
       log.info("smskit sends message {} through fallback account {}", messageId, account.id());
     }
-    r.messages().update(sending);
-    r.outbox().startAttempt(messageId, attempt, account.id(), batch.worker, now);
-    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, account.provider(), null,
-        MessageStatus.SENDING, "attempt " + attempt, now, null, null, null));
     boolean paced = numberRate > 0 || accountRate > 0;
-    return new Call(lease, attempt, provider, outbound, account.id(), probe, c.message().status(),
-        paced ? now : null);
+    Call call = new Call(lease, c.entry().attempts() + 1, provider, outbound, account.id(), probe,
+        c.message().status(), paced ? now : null);
+    return new Start(call, sending, lease.failover());
+  }
+
+  /**
+   * Counts the admitted attempts of one tenant and marks their messages sending, a handful of statements for the
+   * whole batch: the attempts counted and leases renewed, the attempts' start, the messages' status (the fallback
+   * sender too, for those failing over), and their history.
+   */
+  private void begin(Tx tx, Batch batch, List<Start> starts, Instant now) {
+    Repositories r = tx.r();
+    r.outbox().beginAttempts(batch.owner, batch.worker, starts.stream()
+        .map(s -> new OutboxRepository.AttemptStart(s.call().messageId(), s.call().attempt(), s.call().accountId()))
+        .toList(), now.plus(config.lease()), now);
+    r.messages().markSending(starts.stream().filter(s -> !s.failover()).map(s -> s.call().messageId()).toList());
+    r.messages().updateAll(starts.stream().filter(Start::failover).map(Start::sending).toList());
+    r.statusEvents().insertAll(starts.stream().map(s -> new MessageStatusEvent(Ids.newId(), s.call().messageId(),
+        s.sending().provider(), null, MessageStatus.SENDING, "attempt " + s.call().attempt(), now, null, null, null))
+        .toList());
   }
 
   static UUID accountOf(Repositories r, Message message) {

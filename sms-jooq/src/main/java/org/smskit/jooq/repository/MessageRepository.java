@@ -75,6 +75,24 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
     return dsl.selectFrom(SMS_MESSAGES).where(owned(), SMS_MESSAGES.ID.eq(id)).forUpdate().fetchOptional(this::toDomain);
   }
 
+  /** Reads and locks many messages until the transaction ends, in id order (so that lockers never deadlock). */
+  public java.util.Map<UUID, Message> lockAll(java.util.Collection<UUID> ids) {
+    java.util.Map<UUID, Message> locked = new java.util.LinkedHashMap<>();
+    if (!ids.isEmpty()) {
+      dsl.selectFrom(SMS_MESSAGES).where(owned(), SMS_MESSAGES.ID.in(ids)).orderBy(SMS_MESSAGES.ID).forUpdate()
+          .fetch(this::toDomain).forEach(m -> locked.put(m.id(), m));
+    }
+    return locked;
+  }
+
+  /** Marks many messages {@code sending} (an attempt to send each was just counted). */
+  public void markSending(java.util.Collection<UUID> ids) {
+    if (!ids.isEmpty()) {
+      dsl.update(SMS_MESSAGES).set(SMS_MESSAGES.STATUS, MessageStatus.SENDING.dbValue())
+          .where(owned(), SMS_MESSAGES.ID.in(ids)).execute();
+    }
+  }
+
   /** Reads and locks the message a provider knows by {@code providerMessageSid}. */
   public Optional<Message> lockByProviderSid(String provider, String providerMessageSid) {
     return dsl.selectFrom(SMS_MESSAGES)

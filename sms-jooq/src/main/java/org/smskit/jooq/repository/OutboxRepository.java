@@ -98,13 +98,61 @@ public final class OutboxRepository {
     insert.execute();
   }
 
+  /** Reads and locks many outbox rows, in message id order; messages not in the outbox are absent. */
+  public java.util.Map<UUID, Entry> lockAll(java.util.Collection<UUID> messageIds) {
+    java.util.Map<UUID, Entry> locked = new java.util.LinkedHashMap<>();
+    if (!messageIds.isEmpty()) {
+      dsl.selectFrom(SMS_OUTBOX)
+          .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.in(messageIds))
+          .orderBy(SMS_OUTBOX.MESSAGE_ID)
+          .forUpdate()
+          .fetch(OutboxRepository::entry)
+          .forEach(e -> locked.put(e.messageId(), e));
+    }
+    return locked;
+  }
+
+  private static Entry entry(org.smskit.jooq.generated.tables.records.SmsOutboxRecord r) {
+    return new Entry(r.getMessageId(), r.getPriority(), r.getDueAt(), r.getAttempts(), r.getLeaseOwner(),
+        r.getLeaseUntil(), r.getLastError(), r.getOptOutExempt());
+  }
+
+  /** One attempt about to start: the message, its number, and the account it goes through. */
+  public record AttemptStart(UUID messageId, int attempt, UUID accountId) {}
+
+  /**
+   * Counts the attempts about to be made, renews {@code owner}'s leases of them until {@code until}, and records
+   * their start by {@code worker} at {@code at}: two statements for a whole batch.
+   */
+  public void beginAttempts(String owner, String worker, java.util.List<AttemptStart> starts, Instant until,
+      Instant at) {
+    if (starts.isEmpty()) {
+      return;
+    }
+    var o = SMS_OUTBOX;
+    var rows = DSL.values(starts.stream().map(s -> DSL.row(s.messageId(), s.attempt())).toArray(org.jooq.Row2[]::new))
+        .as("v", "message_id", "attempt");
+    dsl.update(o)
+        .set(o.ATTEMPTS, rows.field("attempt", Integer.class))
+        .set(o.LEASE_UNTIL, until)
+        .set(o.DUE_AT, until)
+        .from(rows)
+        .where(o.TENANT_ID.eq(tenant), o.MESSAGE_ID.eq(rows.field("message_id", UUID.class)), o.LEASE_OWNER.eq(owner))
+        .execute();
+    var a = SMS_SEND_ATTEMPTS;
+    var insert = dsl.insertInto(a, a.TENANT_ID, a.MESSAGE_ID, a.ATTEMPT, a.SENDER_ACCOUNT_ID, a.WORKER, a.STARTED_AT);
+    for (AttemptStart s : starts) {
+      insert = insert.values(tenant, s.messageId(), s.attempt(), s.accountId(), worker, at);
+    }
+    insert.onConflictDoNothing().execute();
+  }
+
   /** Reads and locks a message's outbox row; empty when it is not in the outbox. */
   public Optional<Entry> lock(UUID messageId) {
     return dsl.selectFrom(SMS_OUTBOX)
         .where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.eq(messageId))
         .forUpdate()
-        .fetchOptional(r -> new Entry(r.getMessageId(), r.getPriority(), r.getDueAt(), r.getAttempts(),
-            r.getLeaseOwner(), r.getLeaseUntil(), r.getLastError(), r.getOptOutExempt()));
+        .fetchOptional(OutboxRepository::entry);
   }
 
   /** Leases the row to {@code owner} until {@code until}; no attempt is counted until a request is made. */

@@ -99,6 +99,38 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
     return dsl.selectFrom(table).where(owned(), idField.eq(id)).fetchOptional().map(this::toDomain);
   }
 
+  /** The rows of {@code ids} that exist, by id (one query). */
+  public java.util.Map<UUID, D> findAll(java.util.Collection<UUID> ids) {
+    java.util.Map<UUID, D> found = new java.util.HashMap<>();
+    if (ids.isEmpty()) {
+      return found;
+    }
+    dsl.selectFrom(table).where(owned(), idField.in(ids)).fetch(this::toDomain).forEach(d -> found.put(idOf(d), d));
+    return found;
+  }
+
+  /**
+   * Writes many values over their stored rows as {@link #update} does, in one JDBC batch (one round trip), without
+   * reading them back.
+   */
+  public void updateAll(java.util.Collection<D> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    List<org.jooq.Query> updates = new java.util.ArrayList<>(values.size());
+    for (D value : values) {
+      R record = dsl.newRecord(table);
+      fill(record, value);
+      record.changed(idField, false);
+      record.changed(tenantField, false);
+      for (Field<Instant> timestamp : bookkeepingTimestamps()) {
+        record.changed(timestamp, false);
+      }
+      updates.add(dsl.update(table).set(record).where(owned(), idField.eq(idOf(value))));
+    }
+    dsl.batch(updates).execute();
+  }
+
   /** Reads a row that must exist. */
   public D get(UUID id) {
     return find(id).orElseThrow(() -> new NotFoundException(entity, id));
