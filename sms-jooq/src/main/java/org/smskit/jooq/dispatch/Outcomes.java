@@ -104,30 +104,37 @@ final class Outcomes {
     Instant now = ctx.now();
     Map<UUID, SendReceipt> receipts = new HashMap<>();
     Health health = new Health();
-    List<CallResult> ordered = new ArrayList<>(results);
-    ordered.sort(Comparator.comparing((CallResult x) -> x.call().tenant()).thenComparing(x -> x.call().messageId()));
-    for (CallResult result : ordered) {
-      Call call = result.call();
-      Tx t = tx.tenant(call.tenant());
+    Map<String, List<CallResult>> byTenant = new TreeMap<>();
+    results.forEach(x -> byTenant.computeIfAbsent(x.call().tenant(), k -> new ArrayList<>()).add(x));
+    for (var group : byTenant.entrySet()) {
+      Tx t = tx.tenant(group.getKey());
       Repositories r = t.r();
-      Message message = r.messages().lock(call.messageId()).orElse(null);
-      if (message == null) {
-        continue; // deleted by the host meanwhile
+      List<UUID> ids = group.getValue().stream().map(x -> x.call().messageId()).toList();
+      // Messages, then outbox rows, each locked in id order: the order preparing a batch takes.
+      Map<UUID, Message> messages = r.messages().lockAll(ids);
+      Map<UUID, OutboxRepository.Entry> outbox = r.outbox().lockAll(ids);
+      List<Success> successes = new ArrayList<>();
+      List<CallResult> ordered = new ArrayList<>(group.getValue());
+      ordered.sort(Comparator.comparing(x -> x.call().messageId()));
+      for (CallResult result : ordered) {
+        Call call = result.call();
+        Message message = messages.get(call.messageId());
+        if (message == null) {
+          continue; // deleted by the host meanwhile
+        }
+        OutboxRepository.Entry entry = outbox.get(call.messageId());
+        boolean owned = entry != null && batch.owner.equals(entry.leaseOwner()) && entry.attempts() == call.attempt();
+        if (!owned) {
+          receipts.put(call.messageId(), lostLease(t, result, message, now));
+        } else if (result instanceof Accepted accepted) {
+          successes.add(new Success(call, message, accepted.result()));
+        } else if (result instanceof Failed failed) {
+          receipts.put(call.messageId(), failure(t, call, message, failed.error(), now, health));
+        } else {
+          receipts.put(call.messageId(), withdraw(t, call, message, (Withdrawn) result, now));
+        }
       }
-      Optional<OutboxRepository.Entry> entry = r.outbox().lock(call.messageId());
-      boolean owned = entry.isPresent() && batch.owner.equals(entry.get().leaseOwner())
-          && entry.get().attempts() == call.attempt();
-      SendReceipt receipt;
-      if (!owned) {
-        receipt = lostLease(t, result, message, now);
-      } else if (result instanceof Accepted accepted) {
-        receipt = success(t, call, message, accepted.result(), now, health);
-      } else if (result instanceof Failed failed) {
-        receipt = failure(t, call, message, failed.error(), now, health);
-      } else {
-        receipt = withdraw(t, call, message, (Withdrawn) result, now);
-      }
-      receipts.put(call.messageId(), receipt);
+      receipts.putAll(successes(t, successes, now, health));
     }
     for (var slow : health.slowDowns.entrySet()) {
       tx.tenant(slow.getKey().tenant()).r().outbox().slowDownAccount(slow.getKey().target(),
@@ -146,6 +153,9 @@ final class Outcomes {
     }
     return receipts;
   }
+
+  /** A provider accepted the request of {@code call}. */
+  private record Success(Call call, Message message, SendResult result) {}
 
   /**
    * The lease was lost during the call (it ran out, another worker took the message over): nothing of the
@@ -190,42 +200,98 @@ final class Outcomes {
             .isPresent();
   }
 
-  private SendReceipt success(Tx tx, Call call, Message message, SendResult result, Instant now, Health health) {
+  /**
+   * The accepted requests of one tenant, written together: out of the outbox, attempts finished, each message
+   * with the provider's id and status through the status machine (then any report that came before the id was
+   * known), in a few statements for the whole batch.
+   */
+  private Map<UUID, SendReceipt> successes(Tx tx, List<Success> successes, Instant now, Health health) {
+    if (successes.isEmpty()) {
+      return Map.of();
+    }
     Repositories r = tx.r();
-    String provider = call.provider().name();
-    r.outbox().remove(call.messageId());
-    r.outbox().finishAttempt(call.messageId(), call.attempt(), "sent", null, now);
-    health.outcome(new Circuit(call.tenant(), call.accountId()), true);
-    // Serialised with status reports of the same provider id, so that a report racing this write is never lost.
-    r.statusEvents().lockProviderId(provider, result.providerMessageId());
-    Message withSid = message.toBuilder()
-        .provider(provider)
-        .providerMessageSid(result.providerMessageId())
-        .providerPayload(result.rawResponse())
-        .providerErrorCode(null)
-        .segmentCount(result.segments() != null ? result.segments() : message.segmentCount())
-        .build();
-    for (String part : result.partIds()) {
-      if (!part.equals(result.providerMessageId())) {
-        r.messageKeys().claim(MessageKeyRepository.Kind.PART, provider + ":" + part, call.messageId());
-      }
+    Map<String, Set<String>> idsByProvider = new TreeMap<>();
+    Map<UUID, Integer> attempts = new java.util.LinkedHashMap<>();
+    for (Success s : successes) {
+      Set<String> ids = idsByProvider.computeIfAbsent(s.call().provider().name(), k -> new java.util.TreeSet<>());
+      ids.add(s.result().providerMessageId());
+      ids.addAll(s.result().partIds());
+      attempts.put(s.call().messageId(), s.call().attempt());
     }
-    Message applied = Transitions.report(tx, withSid, result.status(), result.status().dbValue(), null,
-        now, result.rawResponse(), provider, result.providerMessageId()).message();
-    // Reports that arrived before we knew the provider's id now find their message.
-    Set<String> ids = new java.util.LinkedHashSet<>(result.partIds());
-    ids.add(result.providerMessageId());
-    for (String id : ids) {
-      if (!id.equals(result.providerMessageId())) {
-        r.statusEvents().lockProviderId(provider, id);
+    // Serialised with status reports of the same provider ids, so that a report racing this write is never lost.
+    idsByProvider.forEach(r.statusEvents()::lockProviderIds);
+    r.outbox().removeAll(attempts.keySet());
+    r.outbox().finishAttempts(attempts, "sent", now);
+
+    List<Message> finals = new ArrayList<>();
+    List<MessageStatusEvent> history = new ArrayList<>();
+    List<UUID> attached = new ArrayList<>();
+    Map<UUID, SendReceipt> receipts = new HashMap<>();
+    Map<String, List<MessageStatusEvent>> unmatched = unmatched(r, successes);
+    for (Success s : successes) {
+      Call call = s.call();
+      SendResult result = s.result();
+      String provider = call.provider().name();
+      health.outcome(new Circuit(call.tenant(), call.accountId()), true);
+      for (String part : result.partIds()) {
+        if (!part.equals(result.providerMessageId())) {
+          r.messageKeys().claim(MessageKeyRepository.Kind.PART, provider + ":" + part, call.messageId());
+        }
       }
-      for (var event : r.statusEvents().listUnmatched(provider, id, call.accountId())) {
-        r.statusEvents().delete(event.id());
-        applied = Transitions.report(tx, applied, event.status(), event.providerStatus(),
-            event.providerErrorCode(), event.occurredAt(), event.rawPayload(), provider, id).message();
+      Message withSid = s.message().toBuilder()
+          .provider(provider)
+          .providerMessageSid(result.providerMessageId())
+          .providerPayload(result.rawResponse())
+          .providerErrorCode(null)
+          .segmentCount(result.segments() != null ? result.segments() : s.message().segmentCount())
+          .build();
+      Transitions.Decision decision = Transitions.decide(tx.tenant(), withSid, result.status(),
+          result.status().dbValue(), null, now, result.rawResponse(), provider, result.providerMessageId());
+      Message applied = decision.message();
+      history.add(decision.history());
+      tx.events().addAll(decision.events());
+      // Reports that arrived before we knew the provider's id now find their message.
+      Set<String> ids = new java.util.LinkedHashSet<>();
+      ids.add(result.providerMessageId());
+      ids.addAll(result.partIds());
+      for (String id : ids) {
+        for (MessageStatusEvent event : unmatched.getOrDefault(key(provider, call.accountId(), id), List.of())) {
+          attached.add(event.id());
+          Transitions.Decision report = Transitions.decide(tx.tenant(), applied, event.status(),
+              event.providerStatus(), event.providerErrorCode(), event.occurredAt(), event.rawPayload(), provider, id);
+          applied = report.message();
+          history.add(report.history());
+          tx.events().addAll(report.events());
+        }
       }
+      finals.add(applied);
+      receipts.put(call.messageId(), new SendReceipt(applied.id(), applied.status(), false,
+          applied.providerErrorCode()));
     }
-    return new SendReceipt(applied.id(), applied.status(), false, applied.providerErrorCode());
+    r.statusEvents().deleteAll(attached);
+    r.messages().updateAll(finals);
+    r.statusEvents().insertAll(history);
+    return receipts;
+  }
+
+  /** The unmatched reports of the successes' provider ids, by provider, verifying account and id. */
+  private static Map<String, List<MessageStatusEvent>> unmatched(Repositories r, List<Success> successes) {
+    Map<String, Map<UUID, Set<String>>> wanted = new TreeMap<>();
+    for (Success s : successes) {
+      Set<String> ids = wanted.computeIfAbsent(s.call().provider().name(), k -> new HashMap<>())
+          .computeIfAbsent(s.call().accountId(), k -> new java.util.TreeSet<>());
+      ids.add(s.result().providerMessageId());
+      ids.addAll(s.result().partIds());
+    }
+    Map<String, List<MessageStatusEvent>> found = new HashMap<>();
+    wanted.forEach((provider, byAccount) -> byAccount.forEach((account, ids) ->
+        r.statusEvents().listUnmatched(provider, ids, account).forEach(e -> found.computeIfAbsent(
+            key(provider, account, e.providerMessageSid()), k -> new ArrayList<>()).add(e))));
+    return found;
+  }
+
+  private static String key(String provider, UUID account, String providerId) {
+    return provider + "|" + account + "|" + providerId;
   }
 
   private SendReceipt failure(Tx tx, Call call, Message message, ProviderException e, Instant now, Health health) {

@@ -1,6 +1,5 @@
 package org.smskit.jooq.dispatch;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

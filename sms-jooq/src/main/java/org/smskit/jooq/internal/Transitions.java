@@ -1,7 +1,10 @@
 package org.smskit.jooq.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.smskit.core.TenantId;
 import org.smskit.core.Nullable;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
@@ -58,37 +61,56 @@ public final class Transitions {
   public record Applied(Message message, StatusOutcome outcome) {}
 
   /**
-   * Applies a status report (or the provider's answer) to a locked message through the state machine (monotonic;
-   * first-time timestamps),
-   * stores the message (with any other field changes the caller made) and the report in the history.
+   * What a status report (or the provider's answer) does to a message, decided and not yet written: the message as
+   * it becomes, the history row, and the events to publish. {@link #report} writes it; a batch writes many at once.
    */
-  public static Applied report(Tx tx, Message current, MessageStatus incoming,
+  public record Decision(Message message, MessageStatusEvent history, StatusOutcome outcome, List<SmsEvent> events) {}
+
+  /** Decides a report through the state machine (monotonic; first-time timestamps); writes nothing. */
+  public static Decision decide(TenantId tenant, Message current, MessageStatus incoming,
       @Nullable String providerStatus, @Nullable String errorCode, Instant at, @Nullable String raw,
       @Nullable String provider, @Nullable String providerSid) {
-    Repositories r = tx.r();
     MessageStatus previous = current.status();
     StatusOutcome outcome = StatusMachine.isStatusOf(current.direction(), incoming)
         ? StatusMachine.decide(current.direction(), previous, incoming) : StatusOutcome.INVALID;
     Message next = current;
     if (outcome == StatusOutcome.APPLY) {
-      StatusUpdate update = StatusMachine.apply(current.direction(), previous, timestamps(current), incoming,
-          at);
+      StatusUpdate update = StatusMachine.apply(current.direction(), previous, timestamps(current), incoming, at);
       next = withTimestamps(current, update);
       if (errorCode != null) {
         next = next.toBuilder().providerErrorCode(errorCode).build();
       }
     }
-    Message stored = r.messages().update(next);
-    r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), stored.id(), provider, providerSid, incoming,
-        providerStatus, at, errorCode, raw, null));
-    if (outcome == StatusOutcome.APPLY && stored.status() != previous) {
-      tx.events().add(new SmsEvent.MessageStatusChanged(tx.tenant(), stored, previous));
-      if (stored.status() == MessageStatus.FAILED || stored.status() == MessageStatus.UNDELIVERED) {
-        tx.events().add(new SmsEvent.SendFailed(tx.tenant(), stored, errorCode,
-            "the provider reported " + (providerStatus == null ? stored.status().dbValue() : providerStatus)));
+    MessageStatusEvent history = new MessageStatusEvent(Ids.newId(), next.id(), provider, providerSid, incoming,
+        providerStatus, at, errorCode, raw, null);
+    List<SmsEvent> events = new ArrayList<>();
+    if (outcome == StatusOutcome.APPLY && next.status() != previous) {
+      events.add(new SmsEvent.MessageStatusChanged(tenant, next, previous));
+      if (next.status() == MessageStatus.FAILED || next.status() == MessageStatus.UNDELIVERED) {
+        events.add(new SmsEvent.SendFailed(tenant, next, errorCode,
+            "the provider reported " + (providerStatus == null ? next.status().dbValue() : providerStatus)));
       }
     }
-    return new Applied(stored, outcome);
+    return new Decision(next, history, outcome, List.copyOf(events));
+  }
+
+  /**
+   * Applies a status report (or the provider's answer) to a locked message through the state machine (monotonic;
+   * first-time timestamps), stores the message (with any other field changes the caller made) and the report in
+   * the history.
+   */
+  public static Applied report(Tx tx, Message current, MessageStatus incoming,
+      @Nullable String providerStatus, @Nullable String errorCode, Instant at, @Nullable String raw,
+      @Nullable String provider, @Nullable String providerSid) {
+    Decision decision = decide(tx.tenant(), current, incoming, providerStatus, errorCode, at, raw, provider,
+        providerSid);
+    Message stored = tx.r().messages().update(decision.message());
+    tx.r().statusEvents().insert(decision.history());
+    tx.events().addAll(decision.events().stream().map(e -> e instanceof SmsEvent.MessageStatusChanged c
+        ? new SmsEvent.MessageStatusChanged(c.tenant(), stored, c.previous())
+        : e instanceof SmsEvent.SendFailed f ? new SmsEvent.SendFailed(f.tenant(), stored, f.errorCode(), f.reason())
+        : e).toList());
+    return new Applied(stored, decision.outcome());
   }
 
   private static Message withTimestamps(Message m, StatusUpdate update) {

@@ -240,6 +240,32 @@ public final class OutboxRepository {
         .execute() == 1;
   }
 
+  /** Takes many messages out of the outbox (one statement). */
+  public void removeAll(java.util.Collection<UUID> messageIds) {
+    if (!messageIds.isEmpty()) {
+      dsl.deleteFrom(SMS_OUTBOX).where(SMS_OUTBOX.TENANT_ID.eq(tenant), SMS_OUTBOX.MESSAGE_ID.in(messageIds))
+          .execute();
+    }
+  }
+
+  /** Records how many attempts ended, all with {@code outcome} (one statement). */
+  public void finishAttempts(java.util.Map<UUID, Integer> attempts, String outcome, Instant at) {
+    if (attempts.isEmpty()) {
+      return;
+    }
+    var a = SMS_SEND_ATTEMPTS;
+    var rows = DSL.values(attempts.entrySet().stream().map(e -> DSL.row(e.getKey(), e.getValue()))
+        .toArray(org.jooq.Row2[]::new)).as("v", "message_id", "attempt");
+    dsl.update(a)
+        .set(a.OUTCOME, outcome)
+        .set(a.ERROR_CODE, (String) null)
+        .set(a.FINISHED_AT, DSL.greatest(a.STARTED_AT, DSL.val(at)))
+        .from(rows)
+        .where(a.TENANT_ID.eq(tenant), a.MESSAGE_ID.eq(rows.field("message_id", UUID.class)),
+            a.ATTEMPT.eq(rows.field("attempt", Integer.class)))
+        .execute();
+  }
+
   /** Records the start of attempt {@code attempt}. */
   public void startAttempt(UUID messageId, int attempt, @Nullable UUID accountId, String worker, Instant at) {
     dsl.insertInto(SMS_SEND_ATTEMPTS)

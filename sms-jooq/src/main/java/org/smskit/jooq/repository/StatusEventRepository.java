@@ -60,6 +60,31 @@ public final class StatusEventRepository extends TableRepository<SmsMessageStatu
         DSL.val("smskit-provider-id:" + provider + ":" + providerMessageSid))).fetch();
   }
 
+  /** {@link #lockProviderId} for many provider ids at once, in one order (so that two batches never deadlock). */
+  public void lockProviderIds(String provider, java.util.Collection<String> providerMessageSids) {
+    if (providerMessageSids.isEmpty()) {
+      return;
+    }
+    String[] keys = new java.util.TreeSet<>(providerMessageSids).stream()
+        .map(sid -> "smskit-provider-id:" + provider + ":" + sid).toArray(String[]::new);
+    dsl.resultQuery("SELECT pg_advisory_xact_lock(hashtext(k)) FROM (SELECT unnest({0}::text[]) AS k ORDER BY 1) s",
+        DSL.val(keys)).fetch();
+  }
+
+  /** {@link #listUnmatched} for many provider ids of one account, oldest first. */
+  public List<MessageStatusEvent> listUnmatched(String provider, java.util.Collection<String> providerMessageSids,
+      UUID accountId) {
+    if (providerMessageSids.isEmpty()) {
+      return List.of();
+    }
+    var e = SMS_MESSAGE_STATUS_EVENTS;
+    return dsl.selectFrom(e)
+        .where(owned(), e.MESSAGE_ID.isNull(), e.PROVIDER.eq(provider), e.PROVIDER_MESSAGE_SID.in(providerMessageSids),
+            e.VERIFIED_ACCOUNT_ID.eq(accountId).or(e.VERIFIED_ACCOUNT_ID.isNull()))
+        .orderBy(e.OCCURRED_AT, e.RECORDED_AT, e.ID)
+        .fetch(this::toDomain);
+  }
+
   /** The latest provider id the history holds for a message, for example from an answer after a lost lease. */
   public java.util.Optional<String> latestProviderId(UUID messageId) {
     var e = SMS_MESSAGE_STATUS_EVENTS;

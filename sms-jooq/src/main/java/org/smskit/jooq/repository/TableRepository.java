@@ -199,6 +199,13 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
         .orElseThrow(() -> new NotFoundException(entity, id));
   }
 
+  /** Deletes many rows (one statement). */
+  public void deleteAll(java.util.Collection<UUID> ids) {
+    if (!ids.isEmpty()) {
+      dsl.deleteFrom(table).where(owned(), idField.in(ids)).execute();
+    }
+  }
+
   /** Deletes the row; true when it existed. Rows that depend on it are deleted or refuse, as the schema says. */
   public boolean delete(UUID id) {
     return dsl.deleteFrom(table).where(owned(), idField.eq(id)).execute() == 1;
