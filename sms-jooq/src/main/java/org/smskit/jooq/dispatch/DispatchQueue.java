@@ -136,6 +136,7 @@ final class DispatchQueue {
     Instant leaseUntil = now.plus(lease);
     Set<Circuit> probing = new HashSet<>();
     List<Lease> leased = new ArrayList<>();
+    Map<Candidate, Instant> deferred = new HashMap<>();
     for (Candidate c : candidates) {
       Route route = route(c, circuits, now);
       Circuit circuit = new Circuit(c.tenant(), route.accountId());
@@ -153,23 +154,43 @@ final class DispatchQueue {
       ready = later(ready, readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
           rates.accountBurst(), now));
       if (ready.isAfter(now)) {
-        dsl.update(SMS_OUTBOX).set(SMS_OUTBOX.DUE_AT, ready)
-            .where(SMS_OUTBOX.TENANT_ID.eq(c.tenant()), SMS_OUTBOX.MESSAGE_ID.eq(c.messageId())).execute();
+        deferred.put(c, ready);
         continue;
       }
       // Plan with the slots this claim would use, so it leases no more than can go now; nothing is stored.
       buckets.put(numberKey, advance(buckets.get(numberKey), c.segments(), numberRate, now));
       buckets.put(accountKey, advance(buckets.get(accountKey), c.segments(), accountRate, now));
-      dsl.update(SMS_OUTBOX)
-          .set(SMS_OUTBOX.LEASE_OWNER, owner)
-          .set(SMS_OUTBOX.LEASE_UNTIL, leaseUntil)
-          .set(SMS_OUTBOX.DUE_AT, leaseUntil)
-          .where(SMS_OUTBOX.TENANT_ID.eq(c.tenant()), SMS_OUTBOX.MESSAGE_ID.eq(c.messageId()))
-          .execute();
       leased.add(new Lease(c.tenant(), c.messageId(), c.attempts() + 1, route.accountId(),
           route.failover() ? route.numberId() : c.numberId(), route.failover()));
     }
+    writeClaim(owner, leaseUntil, leased, deferred);
     return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null);
+  }
+
+  /** The claim's writes, one statement each: the leased rows, and the deferred rows with their new due times. */
+  private void writeClaim(String owner, Instant leaseUntil, List<Lease> leased, Map<Candidate, Instant> deferred) {
+    var o = SMS_OUTBOX;
+    if (!leased.isEmpty()) {
+      dsl.update(o)
+          .set(o.LEASE_OWNER, owner)
+          .set(o.LEASE_UNTIL, leaseUntil)
+          .set(o.DUE_AT, leaseUntil)
+          .where(DSL.row(o.TENANT_ID, o.MESSAGE_ID).in(leased.stream()
+              .map(l -> DSL.row(l.tenant(), l.messageId())).toList()))
+          .execute();
+    }
+    if (!deferred.isEmpty()) {
+      var rows = DSL.values(deferred.entrySet().stream()
+              .map(e -> DSL.row(e.getKey().tenant(), e.getKey().messageId(), e.getValue()))
+              .toArray(org.jooq.Row3[]::new))
+          .as("v", "tenant_id", "message_id", "due_at");
+      dsl.update(o)
+          .set(o.DUE_AT, rows.field("due_at", Instant.class))
+          .from(rows)
+          .where(o.TENANT_ID.eq(rows.field("tenant_id", String.class)),
+              o.MESSAGE_ID.eq(rows.field("message_id", UUID.class)))
+          .execute();
+    }
   }
 
   /**
