@@ -123,6 +123,7 @@ final class Delivery {
     if (calls.isEmpty()) {
       return Map.of();
     }
+    requests.refreshPauses(calls);
     List<CallResult> results = new ArrayList<>(calls.size());
     if (pool == null || calls.size() == 1) {
       calls.forEach(c -> results.add(requests.call(batch, c)));

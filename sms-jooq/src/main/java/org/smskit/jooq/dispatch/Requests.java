@@ -2,6 +2,7 @@ package org.smskit.jooq.dispatch;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -77,19 +78,34 @@ final class Requests {
     }
   }
 
-  /** The end of the account's slow-down: known here, or read from the database when that reading is stale. */
+  /**
+   * Reads the pauses of the batch's accounts once before its requests are made together, so that each request
+   * finds a fresh reading instead of asking the database itself.
+   */
+  void refreshPauses(List<Call> calls) {
+    calls.stream().map(c -> new TenantAccount(c.tenant(), c.accountId())).distinct()
+        .forEach(a -> pausedUntil(a.tenant(), a.accountId()));
+  }
+
+  private record TenantAccount(String tenant, UUID accountId) {}
+
   private @Nullable Instant pausedUntil(Call call) {
+    return pausedUntil(call.tenant(), call.accountId());
+  }
+
+  /** The end of the account's slow-down: known here, or read from the database when that reading is stale. */
+  private @Nullable Instant pausedUntil(String tenant, UUID accountId) {
     AccountPauses pauses = ctx.pauses();
-    if (pauses.stale(call.tenant(), call.accountId())) {
+    if (pauses.stale(tenant, accountId)) {
       try {
-        Instant stored = ctx.db().inTransaction(TenantId.of(call.tenant()),
-            r -> r.outbox().pausedUntil(call.accountId()).orElse(null));
-        pauses.read(call.tenant(), call.accountId(), stored);
+        Instant stored = ctx.db().inTransaction(TenantId.of(tenant), r -> r.outbox().pausedUntil(accountId)
+            .orElse(null));
+        pauses.read(tenant, accountId, stored);
       } catch (RuntimeException e) {
-        log.debug("smskit could not read the pause of account {}: {}", call.accountId(), e.toString());
+        log.debug("smskit could not read the pause of account {}: {}", accountId, e.toString());
       }
     }
-    return pauses.until(call.tenant(), call.accountId());
+    return pauses.until(tenant, accountId);
   }
 
   /** Renews every lease of the batch now; messages it no longer holds are not called. */
