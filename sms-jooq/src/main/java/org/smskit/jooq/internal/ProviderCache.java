@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -113,6 +114,13 @@ public final class ProviderCache implements AutoCloseable {
       }
     }
     factory.validate(config);
+  }
+
+  /** The provider of {@code account} when one was already created for this version of it. */
+  public Optional<SmsProvider> cached(TenantId tenant, SenderAccount account) {
+    Entry entry = cache.get(new Key(tenant, account.id()));
+    return entry != null && Objects.equals(entry.version(), account.updatedAt())
+        ? Optional.of(entry.provider()) : Optional.empty();
   }
 
   /** True when a provider of that name is installed. */

@@ -11,6 +11,7 @@ import org.smskit.core.TenantId;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
+import org.smskit.core.phone.PhoneNumber;
 import org.smskit.jooq.repository.Repositories;
 
 /**
@@ -37,6 +38,10 @@ public final class SenderDirectory {
   private final Map<Key, Entry<SenderPhoneNumber>> numbers = new ConcurrentHashMap<>();
   private final Map<Key, Entry<ServiceAccount>> services = new ConcurrentHashMap<>();
   private final Map<Key, Entry<List<SenderPhoneNumber>>> activeNumbers = new ConcurrentHashMap<>();
+  private final Map<Key, Entry<List<ServiceAccount>>> activeServices = new ConcurrentHashMap<>();
+  private final Map<PhoneKey, Entry<SenderPhoneNumber>> numbersByPhone = new ConcurrentHashMap<>();
+
+  private record PhoneKey(TenantId tenant, String phone) {}
 
   SenderDirectory(SmsContext ctx) {
     this.ctx = ctx;
@@ -60,11 +65,30 @@ public final class SenderDirectory {
         .orElseThrow();
   }
 
+  /** The account's active services. */
+  public List<ServiceAccount> activeServices(TenantId tenant, UUID accountId) {
+    return lookup(activeServices, tenant, accountId, r -> Optional.of(r.serviceAccounts()
+        .listBySenderAccount(accountId).stream().filter(ServiceAccount::active).toList())).orElseThrow();
+  }
+
+  /** One of our numbers, by its E.164 value. */
+  public Optional<SenderPhoneNumber> numberByPhone(TenantId tenant, PhoneNumber phone) {
+    PhoneKey key = new PhoneKey(tenant, phone.value());
+    Entry<SenderPhoneNumber> entry = numbersByPhone.get(key);
+    if (entry != null && entry.fresh() && entry.value().isPresent()) {
+      return entry.value();
+    }
+    Optional<SenderPhoneNumber> value = ctx.read(tenant, r -> r.phoneNumbers().findByNumber(phone));
+    numbersByPhone.put(key, new Entry<>(value, System.nanoTime()));
+    return value;
+  }
+
   /** Forgets what is remembered of {@code tenant}: its accounts, numbers or services changed. */
   public void forget(TenantId tenant) {
-    for (Map<Key, ?> map : List.of(accounts, numbers, services, activeNumbers)) {
+    for (Map<Key, ?> map : List.of(accounts, numbers, services, activeNumbers, activeServices)) {
       map.keySet().removeIf(k -> k.tenant().equals(tenant));
     }
+    numbersByPhone.keySet().removeIf(k -> k.tenant().equals(tenant));
   }
 
   private <T> Optional<T> lookup(Map<Key, Entry<T>> map, TenantId tenant, UUID id,

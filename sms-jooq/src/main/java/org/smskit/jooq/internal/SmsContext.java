@@ -151,7 +151,8 @@ public final class SmsContext {
     return db.inTransaction(tenant, work);
   }
 
-  private void publish(List<SmsEvent> events) {
+  /** Tells the listeners of events whose writes committed (for work done outside {@link #write}). */
+  public void publish(List<SmsEvent> events) {
     for (SmsEvent event : events) {
       for (SmsListener listener : listeners) {
         try {

@@ -11,6 +11,7 @@ import org.smskit.core.TenantId;
 import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.spi.InboundMessageEvent;
+import org.smskit.core.spi.FragmentStore;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.StatusUpdateEvent;
 import org.smskit.core.spi.WebhookContext;
@@ -36,6 +37,7 @@ public final class Webhooks {
   private final TenantId tenant;
   private final InboundMessages inbound;
   private final StatusReports reports = new StatusReports();
+  private final QuickInbound quick;
   private final Dispatch dispatch;
 
   /** Internal to smskit: {@code SmsService} creates it. */
@@ -45,6 +47,7 @@ public final class Webhooks {
     this.tenant = tenant;
     this.inbound = new InboundMessages(ctx, conversationScope, helpReply, keywordOptOutScope, sending);
     this.dispatch = dispatch;
+    this.quick = new QuickInbound(ctx, conversationScope);
   }
 
   public WebhookOutcome handleWebhook(UUID senderAccountId, WebhookRequest request) {
@@ -63,7 +66,51 @@ public final class Webhooks {
   /** The outcome, plus a HELP reply to send once the transaction committed. */
   private record Handled(WebhookOutcome outcome, @Nullable UUID reply) {}
 
+  /** A fragment store for parsing outside a transaction: a webhook that needs one takes the transactional path. */
+  private static final FragmentStore NO_FRAGMENTS = (provider, key, part, total, payload, expiresAt) -> {
+    throw new NeedsTransaction();
+  };
+
+  /** Thrown by {@link #NO_FRAGMENTS}: the webhook carries part of a message delivered in pieces. */
+  private static final class NeedsTransaction extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsTransaction() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * An ordinary inbound text message is verified with the account as remembered and stored in one round trip;
+   * anything else, or anything that does not verify that way (a token changed a moment ago), takes the
+   * transactional path, which reads the account afresh and decides.
+   */
+  private Optional<WebhookOutcome> quickly(UUID accountId, WebhookRequest request) {
+    SenderAccount account = ctx.senders().account(tenant, accountId).orElse(null);
+    if (account == null) {
+      return Optional.empty();
+    }
+    WebhookEvent event;
+    try {
+      SmsProvider provider = ctx.providers().cached(tenant, account)
+          .orElseGet(() -> ctx.read(tenant, r -> ctx.providers().provider(tenant, account, r)));
+      event = provider.parseWebhook(request, new WebhookContext(NO_FRAGMENTS));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    if (!(event instanceof InboundMessageEvent inbound) || !QuickInbound.applies(inbound)) {
+      return Optional.empty();
+    }
+    QuickInbound.Stored stored = quick.store(tenant, account, inbound);
+    ctx.publish(stored.events());
+    return Optional.of(stored.outcome());
+  }
+
   private WebhookOutcome handle(UUID accountId, WebhookRequest request) {
+    Optional<WebhookOutcome> quickly = quickly(accountId, request);
+    if (quickly.isPresent()) {
+      return quickly.get();
+    }
     // Verification and storage share one transaction: a request that fails verification writes nothing, and
     // parts of messages delivered in pieces are stored with the same commit as the message they complete.
     Handled handled = ctx.write(tenant, tx -> {
