@@ -1,6 +1,5 @@
 package org.smskit.examples;
 
-import java.util.List;
 import org.smskit.core.spi.OutboundMessage;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
@@ -17,10 +16,10 @@ import org.smskit.core.status.MessageStatus;
 public final class AcmeProvider implements SmsProviderFactory, SmsProvider {
   @Override public String name() { return "acme"; }
   @Override public SmsProvider create(ProviderConfig config) { return new AcmeProvider(); }
-  @Override public ProviderCapabilities capabilities() { return new ProviderCapabilities(false, true, false, 0); }
+  @Override public ProviderCapabilities capabilities() { return ProviderCapabilities.builder().unicode(true).build(); }
   @Override public SendResult send(OutboundMessage message) {
     String id = "acme-" + message.messageId();
-    return new SendResult(id, MessageStatus.SENDING, 1, null, null, List.of(id), "{}");
+    return SendResult.builder(id, MessageStatus.SENDING).segments(1).rawResponse("{}").build();
   }
   @Override public WebhookEvent parseWebhook(WebhookRequest request, WebhookContext context) {
     throw new WebhookVerificationException(name(), "acme sends no webhooks");

@@ -223,8 +223,9 @@ final class TwilioLookup {
     }
     BigDecimal price = TwilioProvider.price(TwilioProvider.text(message, "price"));
     String unit = TwilioProvider.text(message, "price_unit");
-    return new LookupResult.Found(sid, status, twilioStatus, TwilioProvider.text(message, "error_code"), price,
-        price == null || unit == null ? null : unit.toUpperCase(Locale.ROOT), raw);
+    return LookupResult.Found.builder(sid, status, twilioStatus).errorCode(TwilioProvider.text(message, "error_code"))
+        .price(price).priceCurrency(price == null || unit == null ? null : unit.toUpperCase(Locale.ROOT))
+        .rawResponse(raw).build();
   }
 
   /** {@code date_created}, RFC 2822 ({@code Mon, 04 Mar 2030 10:00:00 +0000}); null when absent or unreadable. */

@@ -7,7 +7,6 @@ import java.io.InterruptedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import okhttp3.Call;
@@ -63,7 +62,8 @@ public final class TwilioProvider implements SmsProvider {
   private static final Logger log = LoggerFactory.getLogger(TwilioProvider.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ProviderCapabilities CAPABILITIES =
-      new ProviderCapabilities(true, true, true, CreateMessageForm.MAX_MEDIA);
+      ProviderCapabilities.builder().mms(true).unicode(true).messagingServices(true)
+          .maxMediaPerMessage(CreateMessageForm.MAX_MEDIA).build();
   private static final String USER_AGENT = "smskit-twilio";
 
   private final String accountSid;
@@ -194,8 +194,9 @@ public final class TwilioProvider implements SmsProvider {
           twilioStatus);
     }
     BigDecimal charged = price(price);
-    return new SendResult(sid, status == null ? MessageStatus.SENDING : status, segments, charged,
-        charged == null || unit == null ? null : unit.toUpperCase(Locale.ROOT), List.of(sid), body);
+    return SendResult.builder(sid, status == null ? MessageStatus.SENDING : status).segments(segments).price(charged)
+        .priceCurrency(charged == null || unit == null ? null : unit.toUpperCase(Locale.ROOT)).rawResponse(body)
+        .build();
   }
 
   /** Twilio reports charges as negative amounts; the SPI wants what was charged as a positive one. */

@@ -142,8 +142,9 @@ final class TwilioWebhooks {
     OptOutType optOut = optOut(first(p, "OptOutType"));
     log.debug("twilio inbound {} from {} to {} with {} media{}", sid, from.masked(), to.masked(), media.size(),
         optOut == null ? "" : ", opt-out signal " + optOut);
-    return new InboundMessageEvent(TwilioProvider.NAME, sid, from, to, body == null || body.isEmpty() ? null : body,
-        media, first(p, "MessagingServiceSid"), optOut, clock.instant(), raw);
+    return InboundMessageEvent.builder(TwilioProvider.NAME, sid, from, to, clock.instant())
+        .body(body == null || body.isEmpty() ? null : body).media(media)
+        .messagingServiceSid(first(p, "MessagingServiceSid")).optOutType(optOut).rawPayload(raw).build();
   }
 
   /**
@@ -161,8 +162,9 @@ final class TwilioWebhooks {
     }
     String errorCode = first(p, "ErrorCode");
     log.debug("twilio status callback for {}: {}{}", sid, twilioStatus, errorCode == null ? "" : " (" + errorCode + ")");
-    return new StatusUpdateEvent(TwilioProvider.NAME, sid, messageId(url), status, twilioStatus,
-        errorCode == null || errorCode.isEmpty() ? null : errorCode, clock.instant(), raw);
+    return StatusUpdateEvent.builder(TwilioProvider.NAME, sid, status, twilioStatus, clock.instant())
+        .messageId(messageId(url)).errorCode(errorCode == null || errorCode.isEmpty() ? null : errorCode)
+        .rawPayload(raw).build();
   }
 
   /** Every {@code MediaUrlN}/{@code MediaContentTypeN} pair, N from 0 to {@code NumMedia} - 1. */

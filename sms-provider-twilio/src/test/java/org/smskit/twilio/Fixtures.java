@@ -41,8 +41,13 @@ final class Fixtures {
     String base = "\"baseUrl\":\"" + server.url("/") + "\"";
     Map<String, Secret> decrypted = new LinkedHashMap<>();
     secrets.forEach((name, value) -> decrypted.put(name, Secret.of(value)));
-    return new ProviderConfig(sid, token == null ? null : Secret.of(token),
-        "{" + base + (extraSettings.isEmpty() ? "" : "," + extraSettings) + "}", CLOCK, decrypted);
+    return account(sid, token).settingsJson("{" + base + (extraSettings.isEmpty() ? "" : "," + extraSettings) + "}")
+        .secrets(decrypted).build();
+  }
+
+  /** An account's configuration on {@link #CLOCK}, to finish with settings and secrets; {@code token} may be null. */
+  static ProviderConfig.Builder account(String sid, String token) {
+    return ProviderConfig.builder().accountSid(sid).authToken(token == null ? null : Secret.of(token)).clock(CLOCK);
   }
 
   /** Settings and secrets that make the account send with {@link #API_KEY_SID}. */

@@ -25,7 +25,8 @@ class TwilioDiscoveryTest {
         ProviderConfig.of(Fixtures.ACCOUNT_SID, Secret.of(Fixtures.AUTH_TOKEN), "{}"))) {
       assertThat(twilio).isInstanceOf(TwilioProvider.class);
       assertThat(twilio.name()).isEqualTo("twilio");
-      assertThat(twilio.capabilities()).isEqualTo(new ProviderCapabilities(true, true, true, 10));
+      assertThat(twilio.capabilities()).isEqualTo(ProviderCapabilities.builder().mms(true).unicode(true)
+          .messagingServices(true).maxMediaPerMessage(10).build());
     }
   }
 

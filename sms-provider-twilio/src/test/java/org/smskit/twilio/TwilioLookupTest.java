@@ -53,11 +53,11 @@ class TwilioLookupTest {
   private static final String OTHER_SID = "SM" + "1".repeat(32);
 
   private static LookupRequest bySid(String sid) {
-    return new LookupRequest(ID, sid, TO, FROM, BODY, AFTER, BEFORE);
+    return search(FROM, BEFORE).toBuilder().providerMessageId(sid).build();
   }
 
   private static LookupRequest search(Address from, Instant sentBefore) {
-    return new LookupRequest(ID, null, TO, from, BODY, AFTER, sentBefore);
+    return LookupRequest.builder(ID, TO, AFTER, sentBefore).from(from).body(BODY).build();
   }
 
   private static String basic(String user, String password) {
@@ -133,8 +133,8 @@ class TwilioLookupTest {
     LookupResult result = lookup(bySid(MESSAGE_SID));
 
     assertGet(take(), ACCOUNT_PATH + "/Messages/" + MESSAGE_SID + ".json", null);
-    assertThat(result).isEqualTo(new LookupResult.Found(MESSAGE_SID, ours, twilioStatus, "30003",
-        new BigDecimal("0.00790"), "USD", body));
+    assertThat(result).isEqualTo(LookupResult.Found.builder(MESSAGE_SID, ours, twilioStatus).errorCode("30003")
+        .price(new BigDecimal("0.00790")).priceCurrency("USD").rawResponse(body).build());
   }
 
   @Test

@@ -20,10 +20,8 @@ import mockwebserver3.SocketEffect;
 import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
-import org.smskit.core.crypto.Secret;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.spi.OutboundMessage;
-import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.ProviderException.Kind;
 
@@ -115,9 +113,8 @@ class TwilioNetworkTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    TwilioProvider twilio = new TwilioProviderFactory().create(new ProviderConfig(ACCOUNT_SID,
-        Secret.of(AUTH_TOKEN), "{\"baseUrl\":\"http://127.0.0.1:" + closedPort + "\",\"connectTimeoutMillis\":2000}",
-        Fixtures.CLOCK));
+    TwilioProvider twilio = new TwilioProviderFactory().create(Fixtures.account(ACCOUNT_SID, AUTH_TOKEN)
+        .settingsJson("{\"baseUrl\":\"http://127.0.0.1:" + closedPort + "\",\"connectTimeoutMillis\":2000}").build());
 
     ProviderException e = sendExpectingFailure(twilio);
 

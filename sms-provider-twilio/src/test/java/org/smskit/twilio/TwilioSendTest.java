@@ -47,7 +47,8 @@ class TwilioSendTest {
 
   private static OutboundMessage message(Address from, String service, String body, List<URI> media, URI callback,
       Map<String, String> options) {
-    return new OutboundMessage(ID, TO, from, service, body, media, callback, options);
+    return OutboundMessage.builder(ID, TO).from(from).messagingServiceSid(service).body(body).mediaUrls(media)
+        .statusCallbackUrl(callback).options(options).build();
   }
 
   private void assertRefusedBeforeAnyCall(OutboundMessage message, String field) {

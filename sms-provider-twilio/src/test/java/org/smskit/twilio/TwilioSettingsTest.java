@@ -172,7 +172,7 @@ class TwilioSettingsTest {
   private static TwilioProvider create(String sid, String token, String settings, Map<String, String> secrets) {
     Map<String, Secret> decrypted = new java.util.LinkedHashMap<>();
     secrets.forEach((name, value) -> decrypted.put(name, Secret.of(value)));
-    return new TwilioProviderFactory().create(new ProviderConfig(sid, Secret.of(token), settings,
-        java.time.Clock.systemUTC(), decrypted));
+    return new TwilioProviderFactory().create(ProviderConfig.builder().accountSid(sid).authToken(Secret.of(token))
+        .settingsJson(settings).secrets(decrypted).build());
   }
 }

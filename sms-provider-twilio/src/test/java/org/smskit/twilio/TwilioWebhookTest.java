@@ -27,7 +27,6 @@ import org.smskit.core.spi.FormEncoding;
 import org.smskit.core.spi.InboundMedia;
 import org.smskit.core.spi.InboundMessageEvent;
 import org.smskit.core.spi.OptOutType;
-import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.StatusUpdateEvent;
 import org.smskit.core.spi.WebhookContext;
 import org.smskit.core.spi.WebhookEvent;
@@ -46,8 +45,8 @@ class TwilioWebhookTest {
   private static final String MEDIA_2 = "MEaaaabbbbccccddddeeeeffff00001111";
 
   private static TwilioProvider twilio(String settings) {
-    return new TwilioProviderFactory().create(new ProviderConfig(ACCOUNT_SID, Secret.of(AUTH_TOKEN),
-        "{" + settings + "}", Fixtures.CLOCK));
+    return new TwilioProviderFactory().create(
+        Fixtures.account(ACCOUNT_SID, AUTH_TOKEN).settingsJson("{" + settings + "}").build());
   }
 
   /** A form POST to {@code url} signed the way Twilio signs it. */
@@ -217,8 +216,7 @@ class TwilioWebhookTest {
 
   @Test
   void twilioPublishedExamplePassesVerificationThroughTheProvider() {
-    TwilioProvider twilio = new TwilioProviderFactory().create(new ProviderConfig(ACCOUNT_SID, Secret.of("12345"),
-        "{}", Fixtures.CLOCK));
+    TwilioProvider twilio = new TwilioProviderFactory().create(Fixtures.account(ACCOUNT_SID, "12345").build());
     Map<String, List<String>> params = Fixtures.params("CallSid", "CA1234567890ABCDE", "Caller", "+14158675309",
         "Digits", "1234", "From", "+14158675309", "To", "+18005551212");
     URI url = URI.create("https://mycompany.com/myapp.php?foo=1&bar=2");
@@ -370,8 +368,8 @@ class TwilioWebhookTest {
 
   @Test
   void apiKeyProviderRejectsWebhooksBecauseTwilioSignsWithTheAuthToken() {
-    TwilioProvider apiKey = new TwilioProviderFactory().create(new ProviderConfig(API_KEY_SID,
-        Secret.of(API_KEY_SECRET), "{\"accountSid\":\"" + ACCOUNT_SID + "\"}", Fixtures.CLOCK));
+    TwilioProvider apiKey = new TwilioProviderFactory().create(Fixtures.account(API_KEY_SID, API_KEY_SECRET)
+        .settingsJson("{\"accountSid\":\"" + ACCOUNT_SID + "\"}").build());
     String keySigned = TwilioSignature.sign(API_KEY_SECRET.getBytes(StandardCharsets.UTF_8), INBOUND_URL.toString(),
         inboundSms());
     WebhookRequest request = WebhookRequest.form(INBOUND_URL, Map.of("X-Twilio-Signature", keySigned), inboundSms());
@@ -383,16 +381,18 @@ class TwilioWebhookTest {
 
   @Test
   void apiKeyFromSecretSettingsStillVerifiesWebhooksWithTheAuthToken() {
-    TwilioProvider twilio = new TwilioProviderFactory().create(new ProviderConfig(ACCOUNT_SID, Secret.of(AUTH_TOKEN),
-        "{" + Fixtures.API_KEY_SETTING + "}", Fixtures.CLOCK, Map.of("apiKeySecret", Secret.of(API_KEY_SECRET))));
+    TwilioProvider twilio = new TwilioProviderFactory().create(Fixtures.account(ACCOUNT_SID, AUTH_TOKEN)
+        .settingsJson("{" + Fixtures.API_KEY_SETTING + "}").secrets(Map.of("apiKeySecret", Secret.of(API_KEY_SECRET)))
+        .build());
     assertThat(twilio.parseWebhook(signed(INBOUND_URL, inboundSms()), CONTEXT))
         .isInstanceOf(InboundMessageEvent.class);
   }
 
   @Test
   void apiKeyWithoutAuthTokenSendsButRefusesWebhooks() {
-    TwilioProvider sendOnly = new TwilioProviderFactory().create(new ProviderConfig(ACCOUNT_SID, null,
-        "{" + Fixtures.API_KEY_SETTING + "}", Fixtures.CLOCK, Map.of("apiKeySecret", Secret.of(API_KEY_SECRET))));
+    TwilioProvider sendOnly = new TwilioProviderFactory().create(Fixtures.account(ACCOUNT_SID, null)
+        .settingsJson("{" + Fixtures.API_KEY_SETTING + "}").secrets(Map.of("apiKeySecret", Secret.of(API_KEY_SECRET)))
+        .build());
     assertThatThrownBy(() -> sendOnly.parseWebhook(signed(INBOUND_URL, inboundSms()), CONTEXT))
         .isInstanceOfSatisfying(WebhookVerificationException.class,
             e -> assertThat(e.getMessage()).contains("auth token"));

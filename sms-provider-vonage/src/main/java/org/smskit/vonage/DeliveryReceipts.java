@@ -46,9 +46,10 @@ final class DeliveryReceipts {
     Instant at = Timestamps.smsApi(WebhookParameters.get(p, "message-timestamp"))
         .or(() -> Timestamps.scts(WebhookParameters.get(p, "scts")))
         .orElse(now);
-    return new StatusUpdateEvent(VonageProvider.NAME, WebhookParameters.required(p, "messageId"),
-        Timestamps.clientReference(WebhookParameters.get(p, "client-ref")), status(providerStatus), providerStatus,
-        errorCode(WebhookParameters.get(p, "err-code")), at, raw);
+    return StatusUpdateEvent.builder(VonageProvider.NAME, WebhookParameters.required(p, "messageId"),
+            status(providerStatus), providerStatus, at)
+        .messageId(Timestamps.clientReference(WebhookParameters.get(p, "client-ref")))
+        .errorCode(errorCode(WebhookParameters.get(p, "err-code"))).rawPayload(raw).build();
   }
 
   /** {@code err-code} 0 means no error. */

@@ -94,8 +94,9 @@ final class InboundSms {
       }
     }
     String text = SmsText.sanitizeInbound(body.toString());
-    return new InboundMessageEvent(VonageProvider.NAME, WebhookParameters.required(first, "messageId"), from, to,
-        text.isEmpty() ? null : text, List.of(), null, null, receivedAt == null ? now : receivedAt, raw);
+    return InboundMessageEvent.builder(VonageProvider.NAME, WebhookParameters.required(first, "messageId"), from, to,
+            receivedAt == null ? now : receivedAt)
+        .body(text.isEmpty() ? null : text).rawPayload(raw).build();
   }
 
   private static int number(Map<String, String> p, String name, int min, int max) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import okhttp3.Credentials;
 import okhttp3.HttpUrl;
@@ -86,7 +85,7 @@ final class MessagesApi {
     }
     String uuid = messageUuid(answer.body());
     log.debug("vonage mms to {} accepted as {}", to.masked(), uuid);
-    return new SendResult(uuid, MessageStatus.SENDING, 1, null, null, List.of(uuid), answer.body());
+    return SendResult.builder(uuid, MessageStatus.SENDING).segments(1).rawResponse(answer.body()).build();
   }
 
   String body(OutboundMessage message, PhoneNumber to) {

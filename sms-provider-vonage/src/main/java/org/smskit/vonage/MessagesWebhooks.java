@@ -44,8 +44,9 @@ final class MessagesWebhooks {
         log.info("vonage messages status '{}' for {} acknowledged without an event", status, uuid);
         return new WebhookEvent.Acknowledged(VonageProvider.NAME, "status '" + status + "' is not tracked");
       }
-      return new StatusUpdateEvent(VonageProvider.NAME, uuid, Timestamps.clientReference(text(root, "client_ref")),
-          ours, status, errorCode(root.get("error")), at, raw);
+      return StatusUpdateEvent.builder(VonageProvider.NAME, uuid, ours, status, at)
+          .messageId(Timestamps.clientReference(text(root, "client_ref"))).errorCode(errorCode(root.get("error")))
+          .rawPayload(raw).build();
     }
     String channel = text(root, "channel");
     if (channel == null || !(channel.equalsIgnoreCase("sms") || channel.equalsIgnoreCase("mms"))) {
@@ -70,10 +71,10 @@ final class MessagesWebhooks {
     }
     String body = text(root, "text");
     body = SmsText.sanitizeInbound(body == null ? caption : body);
-    return new InboundMessageEvent(VonageProvider.NAME, uuid,
-        VonageAddresses.fromVonage("from", required(root, "from")),
-        VonageAddresses.fromVonage("to", required(root, "to")),
-        body == null || body.isEmpty() ? null : body, media, null, null, at, raw);
+    return InboundMessageEvent.builder(VonageProvider.NAME, uuid,
+            VonageAddresses.fromVonage("from", required(root, "from")),
+            VonageAddresses.fromVonage("to", required(root, "to")), at)
+        .body(body == null || body.isEmpty() ? null : body).media(media).rawPayload(raw).build();
   }
 
   static @Nullable MessageStatus status(String vonageStatus) {

@@ -170,9 +170,9 @@ final class ReportsApi {
     }
     String errorCode = SmsApi.text(first, "error_code");
     String raw = parts.size() == 1 ? first.toString() : JSON.createArrayNode().addAll(parts).toString();
-    return new LookupResult.Found(id, status, word == null ? "" : word,
-        errorCode == null || errorCode.isBlank() || errorCode.equals("0") ? null : errorCode, price,
-        price == null ? null : SmsApi.text(first, "currency"), raw);
+    return LookupResult.Found.builder(id, status, word == null ? "" : word)
+        .errorCode(errorCode == null || errorCode.isBlank() || errorCode.equals("0") ? null : errorCode)
+        .price(price).priceCurrency(price == null ? null : SmsApi.text(first, "currency")).rawResponse(raw).build();
   }
 
   private HttpUrl.Builder query(Product product) {

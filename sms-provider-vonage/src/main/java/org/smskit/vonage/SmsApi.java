@@ -189,8 +189,8 @@ final class SmsApi {
         price = price == null ? part.price() : price.add(part.price());
       }
     }
-    return new SendResult(accepted.get(0), MessageStatus.SENDING, parts.size(), price,
-        price == null ? null : settings.priceCurrency(), accepted, raw);
+    return SendResult.builder(accepted.get(0), MessageStatus.SENDING).segments(parts.size()).price(price)
+        .priceCurrency(price == null ? null : settings.priceCurrency()).partIds(accepted).rawResponse(raw).build();
   }
 
   /** Vonage's error texts may quote the number; logs and exception messages must not. */

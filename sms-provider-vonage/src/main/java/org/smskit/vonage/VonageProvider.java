@@ -48,7 +48,8 @@ public final class VonageProvider implements SmsProvider {
   public static final String NAME = "vonage";
 
   private static final Logger log = LoggerFactory.getLogger(VonageProvider.class);
-  private static final ProviderCapabilities CAPABILITIES = new ProviderCapabilities(true, true, false, 1);
+  private static final ProviderCapabilities CAPABILITIES =
+      ProviderCapabilities.builder().mms(true).unicode(true).maxMediaPerMessage(1).build();
 
   private final VonageSettings settings;
   private final VonageCredentials credentials;

@@ -18,8 +18,9 @@ import org.smskit.core.spi.SmsProviderFactory;
  * the signature secret, timeouts...).
  *
  * <pre>{@code
- * SmsProvider vonage = new VonageProviderFactory().create(new ProviderConfig("a1b2c3d4", Secret.of(apiSecret),
- *     "{\"signatureMethod\": \"sha256\"}", Clock.systemUTC(), Map.of("signatureSecret", Secret.of(sigSecret))));
+ * SmsProvider vonage = new VonageProviderFactory().create(ProviderConfig.builder().accountSid("a1b2c3d4")
+ *     .authToken(Secret.of(apiSecret)).settingsJson("{\"signatureMethod\": \"sha256\"}")
+ *     .secrets(Map.of("signatureSecret", Secret.of(sigSecret))).build());
  * }</pre>
  *
  * <p>Each provider gets its own OkHttp client with the account's timeouts, no retries and no redirects. Give the

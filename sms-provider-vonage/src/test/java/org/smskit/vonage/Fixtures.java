@@ -30,7 +30,8 @@ final class Fixtures {
 
   /** API key and secret, no signature secret. */
   static ProviderConfig config(String settingsJson) {
-    return new ProviderConfig(API_KEY, Secret.of(API_SECRET), settingsJson, Clock.fixed(NOW, ZoneOffset.UTC));
+    return ProviderConfig.builder().accountSid(API_KEY).authToken(Secret.of(API_SECRET)).settingsJson(settingsJson)
+        .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
   }
 
   /** With the secret setting signatureSecret, as the service hands it over decrypted. */
@@ -39,8 +40,8 @@ final class Fixtures {
   }
 
   static ProviderConfig signedConfig(String settingsJson, Clock clock) {
-    return new ProviderConfig(API_KEY, Secret.of(API_SECRET), settingsJson, clock,
-        Map.of("signatureSecret", Secret.of(SIGNATURE_SECRET)));
+    return config(settingsJson).toBuilder().clock(clock).secrets(Map.of("signatureSecret", Secret.of(SIGNATURE_SECRET)))
+        .build();
   }
 
   static VonageProvider provider(ProviderConfig config) {

@@ -41,7 +41,8 @@ class MmsSendTest {
   }
 
   private static OutboundMessage mms(Address from, PhoneNumber to, String caption, List<URI> media, URI callback) {
-    return new OutboundMessage(MESSAGE_ID, to, from, null, caption, media, callback, Map.of());
+    return OutboundMessage.builder(MESSAGE_ID, to).from(from).body(caption).mediaUrls(media).statusCallbackUrl(callback)
+        .build();
   }
 
   private static MockResponse accepted() {
@@ -75,8 +76,8 @@ class MmsSendTest {
   void statusCallbackBecomesWebhookUrlAndAnImageWithoutTextHasNoCaption() throws Exception {
     server.enqueue(accepted());
 
-    provider().send(new OutboundMessage(MESSAGE_ID, US_TO, new ShortCode("72345"), null, null, List.of(IMAGE),
-        URI.create("https://hooks.example.com/vonage/status"), Map.of("ttl", "600000")));
+    provider().send(mms(new ShortCode("72345"), US_TO, null, List.of(IMAGE),
+        URI.create("https://hooks.example.com/vonage/status")).toBuilder().options(Map.of("ttl", "600000")).build());
 
     assertThat(JSON.readTree(server.takeRequest().getBody().utf8())).isEqualTo(JSON.readTree(
         "{\"message_type\":\"image\",\"image\":{\"url\":\"https://cdn.example.com/invoice-42.png\"},"

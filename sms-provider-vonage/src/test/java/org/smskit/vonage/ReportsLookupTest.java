@@ -58,11 +58,11 @@ class ReportsLookupTest {
   }
 
   private static LookupRequest byId(String id) {
-    return new LookupRequest(MESSAGE_ID, id, TO, FROM, "Hello", AFTER, BEFORE);
+    return byReference(AFTER).toBuilder().providerMessageId(id).build();
   }
 
   private static LookupRequest byReference(Instant sentAfter) {
-    return new LookupRequest(MESSAGE_ID, null, TO, FROM, "Hello", sentAfter, BEFORE);
+    return LookupRequest.builder(MESSAGE_ID, TO, sentAfter, BEFORE).from(FROM).body("Hello").build();
   }
 
   private static String record(String id, String clientRef, String status, String errorCode, String price) {

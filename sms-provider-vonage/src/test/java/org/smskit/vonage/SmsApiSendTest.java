@@ -46,7 +46,7 @@ class SmsApiSendTest {
   }
 
   private static OutboundMessage message(String body) {
-    return new OutboundMessage(MESSAGE_ID, TO, FROM, null, body, List.of(), CALLBACK, Map.of());
+    return OutboundMessage.builder(MESSAGE_ID, TO).from(FROM).body(body).statusCallbackUrl(CALLBACK).build();
   }
 
   private static MockResponse json(int code, String body) {
@@ -146,8 +146,7 @@ class SmsApiSendTest {
     VonageProvider vonage = Fixtures.provider(Fixtures.signedConfig(settings("\"signatureMethod\":\"sha256\"")));
     URI callback = URI.create("https://hooks.example.com/vonage?a=1&b=2");
 
-    vonage.send(new OutboundMessage(MESSAGE_ID, TO, FROM, null, "Hello & welcome = yes", List.of(), callback,
-        Map.of()));
+    vonage.send(message("Hello & welcome = yes").toBuilder().statusCallbackUrl(callback).build());
 
     // python3: hmac.new(b"sig-secret-0123456789abcdef", b"&api_key=a1b2c3d4&callback=https://hooks.example.com/
     //   vonage?a_1_b_2&client-ref=0190f7c2-...&from=14155550100&status-report-req=true&text=Hello _ welcome _ yes
@@ -164,8 +163,8 @@ class SmsApiSendTest {
     server.enqueue(json(200, onePart("0A07")));
     VonageProvider vonage = Fixtures.provider(Fixtures.signedConfig(settings("")));
 
-    vonage.send(new OutboundMessage(MESSAGE_ID, TO, FROM, null, "Hello & welcome = yes", List.of(),
-        URI.create("https://hooks.example.com/vonage?a=1&b=2"), Map.of()));
+    vonage.send(message("Hello & welcome = yes").toBuilder()
+        .statusCallbackUrl(URI.create("https://hooks.example.com/vonage?a=1&b=2")).build());
 
     // python3: hashlib.md5((canonical + "sig-secret-0123456789abcdef").encode()).hexdigest()
     assertThat(FormEncoding.decode(take().getBody().utf8()).get("sig"))
@@ -188,8 +187,8 @@ class SmsApiSendTest {
   void documentedOptionsArePassedAndOthersIgnored() throws Exception {
     server.enqueue(json(200, onePart("0A09")));
 
-    provider().send(new OutboundMessage(MESSAGE_ID, TO, FROM, null, "Hi", List.of(), null,
-        Map.of("ttl", "86400000", "account-ref", "cost-centre-7", "ValidityPeriod", "60")));
+    provider().send(OutboundMessage.builder(MESSAGE_ID, TO).from(FROM).body("Hi")
+        .options(Map.of("ttl", "86400000", "account-ref", "cost-centre-7", "ValidityPeriod", "60")).build());
 
     Map<String, List<String>> form = FormEncoding.decode(take().getBody().utf8());
     assertThat(form.get("ttl")).containsExactly("86400000");
@@ -199,8 +198,8 @@ class SmsApiSendTest {
 
   @Test
   void malformedTtlIsRefusedBeforeAnyRequest() {
-    assertThatThrownBy(() -> provider().send(new OutboundMessage(MESSAGE_ID, TO, FROM, null, "Hi", List.of(), null,
-        Map.of("ttl", "5"))))
+    assertThatThrownBy(() -> provider().send(OutboundMessage.builder(MESSAGE_ID, TO).from(FROM).body("Hi")
+        .options(Map.of("ttl", "5")).build()))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("options.ttl"));
     assertThat(server.getRequestCount()).isZero();
   }
@@ -404,7 +403,8 @@ class SmsApiSendTest {
 
   @Test
   void messagingServiceWithoutSenderIsUnsupportedBeforeAnyRequest() {
-    OutboundMessage viaService = new OutboundMessage(MESSAGE_ID, TO, null, "MG123", "Hi", List.of(), null, Map.of());
+    OutboundMessage viaService =
+        OutboundMessage.builder(MESSAGE_ID, TO).messagingServiceSid("MG123").body("Hi").build();
 
     assertThatThrownBy(() -> provider().send(viaService))
         .isInstanceOfSatisfying(ProviderException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED));

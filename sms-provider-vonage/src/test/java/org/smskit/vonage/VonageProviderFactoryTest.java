@@ -29,8 +29,14 @@ class VonageProviderFactoryTest {
   private final MockWebServer server = new MockWebServer();
 
   private static ProviderConfig config(String apiKey, String token, String settings) {
-    return new ProviderConfig(apiKey, token == null ? null : Secret.of(token), settings,
-        Clock.fixed(Fixtures.NOW, ZoneOffset.UTC));
+    return ProviderConfig.builder().accountSid(apiKey).authToken(token == null ? null : Secret.of(token))
+        .settingsJson(settings).clock(Clock.fixed(Fixtures.NOW, ZoneOffset.UTC)).build();
+  }
+
+  /** API key k and secret s on the system clock, with one secret setting. */
+  private static ProviderConfig withSecret(String settings, String name, String value) {
+    return ProviderConfig.builder().accountSid("k").authToken(Secret.of("s")).settingsJson(settings)
+        .secrets(Map.of(name, Secret.of(value))).build();
   }
 
   @Test
@@ -58,8 +64,8 @@ class VonageProviderFactoryTest {
 
   @Test
   void signatureSecretComesFromTheSecretSetting() {
-    ProviderConfig config = new ProviderConfig("k", Secret.of(" api-secret "), "{}", Clock.systemUTC(),
-        Map.of("signatureSecret", Secret.of("sig-secret")));
+    ProviderConfig config = ProviderConfig.builder().accountSid("k").authToken(Secret.of(" api-secret "))
+        .secrets(Map.of("signatureSecret", Secret.of("sig-secret"))).build();
 
     VonageCredentials credentials = VonageCredentials.from(config, VonageSettings.parse("{}"), name -> null);
 
@@ -73,14 +79,12 @@ class VonageProviderFactoryTest {
   void unknownOrEmptySecretSettingsAreRefusedWithoutQuotingThem() {
     VonageProviderFactory factory = new VonageProviderFactory();
 
-    assertThatThrownBy(() -> factory.create(new ProviderConfig("k", Secret.of("s"), "{}", Clock.systemUTC(),
-        Map.of("apiKeySecret", Secret.of("hunter22")))))
+    assertThatThrownBy(() -> factory.create(withSecret("{}", "apiKeySecret", "hunter22")))
         .isInstanceOfSatisfying(InvalidInputException.class, e -> {
           assertThat(e.field()).isEqualTo("settings.apiKeySecret");
           assertThat(e.getMessage()).doesNotContain("hunter22");
         });
-    assertThatThrownBy(() -> factory.create(new ProviderConfig("k", Secret.of("s"), "{}", Clock.systemUTC(),
-        Map.of("signatureSecret", Secret.of(" ")))))
+    assertThatThrownBy(() -> factory.create(withSecret("{}", "signatureSecret", " ")))
         .isInstanceOfSatisfying(InvalidInputException.class,
             e -> assertThat(e.field()).isEqualTo("settings.signatureSecret"));
   }
@@ -122,8 +126,8 @@ class VonageProviderFactoryTest {
           assertThat(e.field()).isEqualTo("settings.signatureSecretEnv");
           assertThat(e.getMessage()).contains("VONAGE_SIG");
         });
-    assertThatThrownBy(() -> withEnv.create(new ProviderConfig("k", Secret.of("s"),
-        "{\"signatureSecretEnv\":\"VONAGE_SIG\"}", Clock.systemUTC(), Map.of("signatureSecret", Secret.of("b")))))
+    assertThatThrownBy(() -> withEnv.create(withSecret("{\"signatureSecretEnv\":\"VONAGE_SIG\"}", "signatureSecret",
+        "b")))
         .isInstanceOfSatisfying(InvalidInputException.class,
             e -> assertThat(e.field()).isEqualTo("settings.signatureSecretEnv"));
   }

@@ -7,7 +7,6 @@ import static org.smskit.vonage.Fixtures.API_KEY;
 import static org.smskit.vonage.Fixtures.API_SECRET;
 import static org.smskit.vonage.Fixtures.SIGNATURE_SECRET;
 
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
@@ -35,9 +34,10 @@ class VonageValidateTest {
     String base = "\"" + server.url("/") + "\"";
     Map<String, Secret> decrypted = new LinkedHashMap<>();
     secrets.forEach((name, value) -> decrypted.put(name, Secret.of(value)));
-    return new ProviderConfig(apiKey, apiSecret == null ? null : Secret.of(apiSecret), "{\"smsBaseUrl\":" + base
-        + ",\"messagesBaseUrl\":" + base + ",\"reportsBaseUrl\":" + base + (settings.isEmpty() ? "" : "," + settings)
-        + "}", Clock.systemUTC(), decrypted);
+    return ProviderConfig.builder().accountSid(apiKey).authToken(apiSecret == null ? null : Secret.of(apiSecret))
+        .settingsJson("{\"smsBaseUrl\":" + base + ",\"messagesBaseUrl\":" + base + ",\"reportsBaseUrl\":" + base
+            + (settings.isEmpty() ? "" : "," + settings) + "}")
+        .secrets(decrypted).build();
   }
 
   private void assertRefused(ProviderConfig config, String field, String rule) {

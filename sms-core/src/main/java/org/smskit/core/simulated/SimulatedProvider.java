@@ -54,7 +54,8 @@ public final class SimulatedProvider implements SmsProvider {
   /** Why the token is required: it is the HMAC key of the simulated webhook signatures. */
   static final String TOKEN_RULE = "is required: the simulated provider signs webhooks with it";
 
-  private static final ProviderCapabilities CAPABILITIES = new ProviderCapabilities(true, true, true, 10);
+  private static final ProviderCapabilities CAPABILITIES =
+      ProviderCapabilities.builder().mms(true).unicode(true).messagingServices(true).maxMediaPerMessage(10).build();
 
   private final String accountSid;
   private final byte[] key;
@@ -97,8 +98,8 @@ public final class SimulatedProvider implements SmsProvider {
     }
     int segments = message.body() == null || message.body().isEmpty() ? 1
         : Math.max(1, SmsText.analyze(message.body()).segments());
-    return new SendResult(id, MessageStatus.SENDING, segments, null, null, List.of(id),
-        "{\"id\":\"" + id + "\",\"status\":\"sending\"}");
+    return SendResult.builder(id, MessageStatus.SENDING).segments(segments)
+        .rawResponse("{\"id\":\"" + id + "\",\"status\":\"sending\"}").build();
   }
 
   /**
@@ -114,8 +115,8 @@ public final class SimulatedProvider implements SmsProvider {
       boolean same = request.knownProviderId().map(sent.providerMessageId()::equals)
           .orElse(sent.message().messageId().equals(request.messageId()));
       if (same) {
-        return new LookupResult.Found(sent.providerMessageId(), MessageStatus.SENT, "sent", null, null, null,
-            "{\"id\":\"" + sent.providerMessageId() + "\",\"status\":\"sent\"}");
+        return LookupResult.Found.builder(sent.providerMessageId(), MessageStatus.SENT, "sent")
+            .rawResponse("{\"id\":\"" + sent.providerMessageId() + "\",\"status\":\"sent\"}").build();
       }
     }
     return new LookupResult.NotFound("no message " + request.messageId() + " among the "
@@ -177,11 +178,12 @@ public final class SimulatedProvider implements SmsProvider {
     Instant at = Instant.parse(required(form, "Timestamp"));
     return switch (type) {
       case "status" -> {
+        String id = required(form, "MessageId");
         String reference = FormEncoding.first(form, "ClientReference");
-        yield new StatusUpdateEvent(NAME, required(form, "MessageId"),
-            reference == null ? null : UUID.fromString(reference),
-            StoredEnum.fromDb(MessageStatus.class, "Status", required(form, "Status")), required(form, "Status"),
-            FormEncoding.first(form, "ErrorCode"), at, raw);
+        UUID messageId = reference == null ? null : UUID.fromString(reference);
+        String status = required(form, "Status");
+        yield StatusUpdateEvent.builder(NAME, id, StoredEnum.fromDb(MessageStatus.class, "Status", status), status, at)
+            .messageId(messageId).errorCode(FormEncoding.first(form, "ErrorCode")).rawPayload(raw).build();
       }
       case "inbound" -> {
         List<InboundMedia> media = new ArrayList<>();
@@ -190,9 +192,9 @@ public final class SimulatedProvider implements SmsProvider {
               FormEncoding.first(form, "MediaContentType" + i), FormEncoding.first(form, "MediaId" + i)));
         }
         String body = FormEncoding.first(form, "Body");
-        yield new InboundMessageEvent(NAME, required(form, "MessageId"), Address.parse("From", required(form, "From")),
-            Address.parse("To", required(form, "To")), body == null || body.isEmpty() ? null : body, media, null,
-            null, at, raw);
+        yield InboundMessageEvent.builder(NAME, required(form, "MessageId"),
+                Address.parse("From", required(form, "From")), Address.parse("To", required(form, "To")), at)
+            .body(body == null || body.isEmpty() ? null : body).media(media).rawPayload(raw).build();
       }
       default -> throw new InvalidInputException("EventType", "must be status or inbound");
     };

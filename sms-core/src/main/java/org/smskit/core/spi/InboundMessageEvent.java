@@ -8,7 +8,9 @@ import org.smskit.core.Require;
 import org.smskit.core.phone.Address;
 
 /**
- * A message someone sent to one of our numbers.
+ * A message someone sent to one of our numbers. Plugins build it with
+ * {@link #builder(String, String, Address, Address, Instant)}, not with the canonical constructor: it gains
+ * parameters when the SPI grows.
  *
  * @param providerMessageId the provider's id; the same id delivered twice is the same message
  * @param messagingServiceSid the provider-side service the message came through, when any
@@ -37,7 +39,51 @@ public record InboundMessageEvent(
     Require.nonNull(rawPayload, "provider_payload");
   }
 
+  /** A builder for the message {@code providerMessageId} that {@code from} sent to our {@code to}. */
+  public static Builder builder(String provider, String providerMessageId, Address from, Address to,
+      Instant receivedAt) {
+    return new Builder(provider, providerMessageId, from, to, receivedAt);
+  }
+
   public Optional<OptOutType> optOut() {
     return Optional.ofNullable(optOutType);
+  }
+
+  /**
+   * Builds an {@link InboundMessageEvent}. Defaults: no {@code body}, no {@code media}, no
+   * {@code messagingServiceSid}, no {@code optOutType}, {@code rawPayload} empty. {@link #build()} refuses what the
+   * record refuses. Not thread-safe.
+   */
+  public static final class Builder {
+    private final String provider;
+    private final String providerMessageId;
+    private final Address from;
+    private final Address to;
+    private final Instant receivedAt;
+    private @Nullable String body;
+    private List<InboundMedia> media = List.of();
+    private @Nullable String messagingServiceSid;
+    private @Nullable OptOutType optOutType;
+    private String rawPayload = "";
+
+    private Builder(String provider, String providerMessageId, Address from, Address to, Instant receivedAt) {
+      this.provider = provider;
+      this.providerMessageId = providerMessageId;
+      this.from = from;
+      this.to = to;
+      this.receivedAt = receivedAt;
+    }
+
+    public Builder body(@Nullable String value) { body = value; return this; }
+    public Builder media(List<InboundMedia> value) { media = value; return this; }
+    public Builder messagingServiceSid(@Nullable String value) { messagingServiceSid = value; return this; }
+    public Builder optOutType(@Nullable OptOutType value) { optOutType = value; return this; }
+    public Builder rawPayload(String value) { rawPayload = value; return this; }
+
+    /** @throws org.smskit.core.InvalidInputException naming the field, as the record's constructor does */
+    public InboundMessageEvent build() {
+      return new InboundMessageEvent(provider, providerMessageId, from, to, body, media, messagingServiceSid,
+          optOutType, receivedAt, rawPayload);
+    }
   }
 }

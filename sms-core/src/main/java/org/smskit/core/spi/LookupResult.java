@@ -9,7 +9,8 @@ import org.smskit.core.status.MessageStatus;
 public sealed interface LookupResult {
 
   /**
-   * The provider has the message.
+   * The provider has the message. Plugins build it with {@link #builder(String, MessageStatus, String)}, not with
+   * the canonical constructor: it gains parameters when the SPI grows.
    *
    * @param providerMessageId its id at the provider
    * @param status its status mapped onto ours
@@ -26,6 +27,41 @@ public sealed interface LookupResult {
       Require.nonNull(status, "status");
       Require.nonNull(providerStatus, "provider_status");
       Require.nonNull(rawResponse, "provider_payload");
+    }
+
+    /** A builder for the provider's record of its message {@code providerMessageId}, now in {@code status}. */
+    public static Builder builder(String providerMessageId, MessageStatus status, String providerStatus) {
+      return new Builder(providerMessageId, status, providerStatus);
+    }
+
+    /**
+     * Builds a {@link Found}. Defaults: no {@code errorCode}, {@code price} or {@code priceCurrency};
+     * {@code rawResponse} empty. {@link #build()} refuses what the record refuses. Not thread-safe.
+     */
+    public static final class Builder {
+      private final String providerMessageId;
+      private final MessageStatus status;
+      private final String providerStatus;
+      private @Nullable String errorCode;
+      private @Nullable BigDecimal price;
+      private @Nullable String priceCurrency;
+      private String rawResponse = "";
+
+      private Builder(String providerMessageId, MessageStatus status, String providerStatus) {
+        this.providerMessageId = providerMessageId;
+        this.status = status;
+        this.providerStatus = providerStatus;
+      }
+
+      public Builder errorCode(@Nullable String value) { errorCode = value; return this; }
+      public Builder price(@Nullable BigDecimal value) { price = value; return this; }
+      public Builder priceCurrency(@Nullable String value) { priceCurrency = value; return this; }
+      public Builder rawResponse(String value) { rawResponse = value; return this; }
+
+      /** @throws org.smskit.core.InvalidInputException naming the field, as the record's constructor does */
+      public Found build() {
+        return new Found(providerMessageId, status, providerStatus, errorCode, price, priceCurrency, rawResponse);
+      }
     }
   }
 

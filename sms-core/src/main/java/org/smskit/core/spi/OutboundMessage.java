@@ -11,7 +11,9 @@ import org.smskit.core.Require;
 import org.smskit.core.phone.Address;
 
 /**
- * One message for a provider to send.
+ * One message for a provider to send. Build it with {@link #builder(UUID, Address)} (or {@link #sms} for a plain
+ * text from a number) and derive a changed copy with {@link #toBuilder()}, not with the canonical constructor: it
+ * gains parameters when the SPI grows.
  *
  * @param messageId our id; providers send it as their client reference where they have one
  * @param to the recipient
@@ -48,7 +50,18 @@ public record OutboundMessage(
 
   /** A plain SMS from {@code from} to {@code to}. */
   public static OutboundMessage sms(UUID messageId, Address from, Address to, String body) {
-    return new OutboundMessage(messageId, to, from, null, body, List.of(), null, Map.of());
+    return builder(messageId, to).from(from).body(body).build();
+  }
+
+  /** A builder for a message with our id {@code messageId} to {@code to}; it needs a sender and a body or media. */
+  public static Builder builder(UUID messageId, Address to) {
+    return new Builder(messageId, to);
+  }
+
+  /** A builder holding every value of this message. */
+  public Builder toBuilder() {
+    return builder(messageId, to).from(from).messagingServiceSid(messagingServiceSid).body(body).mediaUrls(mediaUrls)
+        .statusCallbackUrl(statusCallbackUrl).options(options);
   }
 
   public Optional<Address> sender() {
@@ -57,5 +70,41 @@ public record OutboundMessage(
 
   public boolean hasMedia() {
     return !mediaUrls.isEmpty();
+  }
+
+  /**
+   * Builds an {@link OutboundMessage}. Defaults: no {@code from}, no {@code messagingServiceSid}, no {@code body},
+   * no media, no {@code statusCallbackUrl}, no options. {@link #build()} refuses what the record refuses (a
+   * message needs {@code from} or {@code messagingServiceSid}, and a body or media). Not thread-safe.
+   */
+  public static final class Builder {
+    private UUID messageId;
+    private Address to;
+    private @Nullable Address from;
+    private @Nullable String messagingServiceSid;
+    private @Nullable String body;
+    private List<URI> mediaUrls = List.of();
+    private @Nullable URI statusCallbackUrl;
+    private Map<String, String> options = Map.of();
+
+    private Builder(UUID messageId, Address to) {
+      this.messageId = messageId;
+      this.to = to;
+    }
+
+    public Builder messageId(UUID value) { messageId = value; return this; }
+    public Builder to(Address value) { to = value; return this; }
+    public Builder from(@Nullable Address value) { from = value; return this; }
+    public Builder messagingServiceSid(@Nullable String value) { messagingServiceSid = value; return this; }
+    public Builder body(@Nullable String value) { body = value; return this; }
+    public Builder mediaUrls(List<URI> value) { mediaUrls = value; return this; }
+    public Builder statusCallbackUrl(@Nullable URI value) { statusCallbackUrl = value; return this; }
+    public Builder options(Map<String, String> value) { options = value; return this; }
+
+    /** @throws InvalidInputException naming the field, as the record's constructor does */
+    public OutboundMessage build() {
+      return new OutboundMessage(messageId, to, from, messagingServiceSid, body, mediaUrls, statusCallbackUrl,
+          options);
+    }
   }
 }

@@ -8,7 +8,9 @@ import org.smskit.core.Require;
 import org.smskit.core.status.MessageStatus;
 
 /**
- * A provider's report that a message we sent changed status.
+ * A provider's report that a message we sent changed status. Plugins build it with
+ * {@link #builder(String, String, MessageStatus, String, Instant)}, not with the canonical constructor: it gains
+ * parameters when the SPI grows.
  *
  * @param providerMessageId the provider's id of the message (or of one of its parts)
  * @param messageId our id, when the provider echoed our client reference
@@ -36,7 +38,47 @@ public record StatusUpdateEvent(
     Require.nonNull(rawPayload, "provider_payload");
   }
 
+  /** A builder for {@code provider}'s report that its message {@code providerMessageId} reached {@code status}. */
+  public static Builder builder(String provider, String providerMessageId, MessageStatus status,
+      String providerStatus, Instant occurredAt) {
+    return new Builder(provider, providerMessageId, status, providerStatus, occurredAt);
+  }
+
   public Optional<UUID> clientReference() {
     return Optional.ofNullable(messageId);
+  }
+
+  /**
+   * Builds a {@link StatusUpdateEvent}. Defaults: no {@code messageId}, no {@code errorCode}, {@code rawPayload}
+   * empty. {@link #build()} refuses what the record refuses. Not thread-safe.
+   */
+  public static final class Builder {
+    private final String provider;
+    private final String providerMessageId;
+    private final MessageStatus status;
+    private final String providerStatus;
+    private final Instant occurredAt;
+    private @Nullable UUID messageId;
+    private @Nullable String errorCode;
+    private String rawPayload = "";
+
+    private Builder(String provider, String providerMessageId, MessageStatus status, String providerStatus,
+        Instant occurredAt) {
+      this.provider = provider;
+      this.providerMessageId = providerMessageId;
+      this.status = status;
+      this.providerStatus = providerStatus;
+      this.occurredAt = occurredAt;
+    }
+
+    public Builder messageId(@Nullable UUID value) { messageId = value; return this; }
+    public Builder errorCode(@Nullable String value) { errorCode = value; return this; }
+    public Builder rawPayload(String value) { rawPayload = value; return this; }
+
+    /** @throws org.smskit.core.InvalidInputException naming the field, as the record's constructor does */
+    public StatusUpdateEvent build() {
+      return new StatusUpdateEvent(provider, providerMessageId, messageId, status, providerStatus, errorCode,
+          occurredAt, rawPayload);
+    }
   }
 }

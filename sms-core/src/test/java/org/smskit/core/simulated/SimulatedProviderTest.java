@@ -126,8 +126,8 @@ class SimulatedProviderTest {
     assertThat(provider.send(OutboundMessage.sms(UUID.randomUUID(), new AlphanumericSenderId("ACME"), THEIRS, "hi"))
         .providerMessageId()).isNotBlank();
     List<URI> eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> URI.create("https://m/" + i)).toList();
-    assertThatThrownBy(() -> provider.send(new OutboundMessage(UUID.randomUUID(), THEIRS, OURS, null, null, eleven,
-        null, Map.of()))).isInstanceOfSatisfying(ProviderException.class,
+    assertThatThrownBy(() -> provider.send(OutboundMessage.builder(UUID.randomUUID(), THEIRS).from(OURS)
+        .mediaUrls(eleven).build())).isInstanceOfSatisfying(ProviderException.class,
             e -> assertThat(e.kind()).isEqualTo(ProviderException.Kind.UNSUPPORTED));
   }
 

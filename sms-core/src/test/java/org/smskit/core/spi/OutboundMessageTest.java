@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.InvalidInputException;
@@ -17,18 +16,18 @@ class OutboundMessageTest {
 
   @Test
   void needsASenderOrAMessagingService() {
-    assertThatThrownBy(() -> new OutboundMessage(UUID.randomUUID(), TO, null, " ", "hi", List.of(), null, Map.of()))
+    assertThatThrownBy(() -> OutboundMessage.builder(UUID.randomUUID(), TO).messagingServiceSid(" ").body("hi").build())
         .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("from_number:");
-    assertThat(new OutboundMessage(UUID.randomUUID(), TO, null, "MG1", "hi", List.of(), null, Map.of()).sender())
+    assertThat(OutboundMessage.builder(UUID.randomUUID(), TO).messagingServiceSid("MG1").body("hi").build().sender())
         .isEmpty();
   }
 
   @Test
   void needsABodyOrMedia() {
-    assertThatThrownBy(() -> new OutboundMessage(UUID.randomUUID(), TO, TO, null, "", List.of(), null, Map.of()))
+    assertThatThrownBy(() -> OutboundMessage.builder(UUID.randomUUID(), TO).from(TO).body("").build())
         .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("body:");
-    assertThat(new OutboundMessage(UUID.randomUUID(), TO, TO, null, null,
-        List.of(URI.create("https://cdn.example/cat.jpg")), null, Map.of()).hasMedia()).isTrue();
+    assertThat(OutboundMessage.builder(UUID.randomUUID(), TO).from(TO)
+        .mediaUrls(List.of(URI.create("https://cdn.example/cat.jpg"))).build().hasMedia()).isTrue();
   }
 
   @Test

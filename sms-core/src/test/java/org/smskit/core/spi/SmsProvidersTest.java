@@ -25,7 +25,7 @@ class SmsProvidersTest {
 
     @Override
     public ProviderCapabilities capabilities() {
-      return new ProviderCapabilities(false, true, false, 0);
+      return ProviderCapabilities.builder().unicode(true).build();
     }
 
     @Override
