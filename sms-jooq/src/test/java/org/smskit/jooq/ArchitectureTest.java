@@ -75,8 +75,11 @@ class ArchitectureTest {
   static final Set<String> ENGINES = Set.of(
       ROOT + ".accounts.Rotation",
       ROOT + ".dispatch.Delivery", ROOT + ".dispatch.DispatchQueue", ROOT + ".dispatch.Reconciler",
-      ROOT + ".sending.Outbound", ROOT + ".sending.Bulk", ROOT + ".sending.SendPolicy",
-      ROOT + ".webhooks.Inbound", ROOT + ".webhooks.Keywords");
+      ROOT + ".dispatch.Preparation", ROOT + ".dispatch.Requests", ROOT + ".dispatch.Outcomes",
+      ROOT + ".dispatch.Snapshot", ROOT + ".dispatch.Batch", ROOT + ".dispatch.Call", ROOT + ".dispatch.CallResult",
+      ROOT + ".sending.Outbound", ROOT + ".sending.Bulk", ROOT + ".sending.SendPolicy", ROOT + ".sending.QuickQueue",
+      ROOT + ".webhooks.InboundMessages", ROOT + ".webhooks.StatusReports", ROOT + ".webhooks.QuickInbound",
+      ROOT + ".webhooks.Keywords");
 
   /**
    * Everything public in the capability packages (nested types included when reachable), so that a new public

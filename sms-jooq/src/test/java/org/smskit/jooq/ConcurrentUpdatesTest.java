@@ -16,7 +16,6 @@ import org.smskit.core.ConflictException;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.Reaction;
 import org.smskit.core.model.ServiceAccount;
-import org.smskit.core.model.ServiceType;
 import org.smskit.jooq.sending.SendRequest;
 
 /**

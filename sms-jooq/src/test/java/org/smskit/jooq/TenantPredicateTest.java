@@ -77,6 +77,7 @@ class TenantPredicateTest extends DispatchTestBase {
       // all tenants (FOR UPDATE SKIP LOCKED) and writes each row it defers or leases with its tenant named.
       "org.smskit.jooq.dispatch.DispatchQueue.candidates", "a claim's due rows, of all tenants",
       "org.smskit.jooq.dispatch.DispatchQueue.nextDue", "when a claim that found nothing should look again",
+      "org.smskit.jooq.dispatch.DispatchQueue.writeClaim", "the claimed rows, each named by tenant in a VALUES list",
       // A lease belongs to a worker's batch (lease_owner), whichever tenants the batch's messages are of.
       "org.smskit.jooq.dispatch.DispatchQueue.renewLeases", "a batch renews its leases before a request, by owner",
       "org.smskit.jooq.dispatch.DispatchQueue.extendLeases", "a started dispatcher's heartbeat, by owner",
@@ -428,7 +429,8 @@ class TenantPredicateTest extends DispatchTestBase {
         "group", "having", "window", "limit", "offset", "fetch", "for", "of", "skip", "nowait", "union", "except",
         "intersect", "as", "add", "drop", "alter", "owner", "rename", "to", "from", "and", "or", "in", "is", "not",
         "then", "when", "else", "end", "asc", "desc", "nulls", "do", "only", "tablesample", "with");
-    private static final Pattern INSERT = Pattern.compile("^insert into (\\S+)(?: as \\S+)? \\(([^)]*)\\)");
+    /** Every INSERT of the statement, also those in data-modifying CTEs ({@code with x as (insert into ...)}). */
+    private static final Pattern INSERT = Pattern.compile("(?:^|\\( ?)insert into (\\S+)(?: as \\S+)? \\(([^)]*)\\)");
     private static final Pattern ROW_IN = Pattern.compile("\\(([^()]*)\\) in \\(");
     private static final String VALUE = "\\s*(?:=\\s*(?:\\?|'|cast\\(\\s*\\?|any\\s*\\()|in\\s*\\()";
 
@@ -451,10 +453,12 @@ class TenantPredicateTest extends DispatchTestBase {
       List<Source> sources = sources(s).stream().filter(x -> !GLOBAL_TABLES.contains(x.table())).toList();
       Set<Source> confined = new HashSet<>();
       Matcher insert = INSERT.matcher(s);
-      if (insert.find() && insert.group(2).contains("tenant_id")) {
-        String target = insert.group(1).replace("\"", "");
-        String table = target.substring(target.lastIndexOf('.') + 1);
-        sources.stream().filter(x -> x.table().equals(table)).findFirst().ifPresent(confined::add);
+      while (insert.find()) {
+        if (insert.group(2).contains("tenant_id")) {
+          String target = insert.group(1).replace("\"", "");
+          String table = target.substring(target.lastIndexOf('.') + 1);
+          sources.stream().filter(x -> x.table().equals(table)).forEach(confined::add);
+        }
       }
       for (Source x : sources) {
         if (Pattern.compile(x.tenantColumn() + VALUE).matcher(s).find() || inRowValue(s, x)) {

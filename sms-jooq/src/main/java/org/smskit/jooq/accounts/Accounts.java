@@ -1,8 +1,5 @@
 package org.smskit.jooq.accounts;
 
-import static org.smskit.jooq.generated.Tables.SMS_SENDER_PHONE_NUMBERS;
-import static org.smskit.jooq.generated.Tables.SMS_SERVICE_ACCOUNTS;
-
 import java.util.Map;
 import java.util.UUID;
 import org.smskit.core.Nullable;
@@ -19,7 +16,6 @@ import org.smskit.jooq.internal.Credentials;
 import org.smskit.jooq.internal.JsonObjects;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
-import org.smskit.jooq.SmsService;
 
 /**
  * Provider accounts, their numbers and messaging services, and their encrypted credentials.
@@ -95,17 +91,17 @@ public final class Accounts {
     return change(tx -> {
       SenderPhoneNumber number = tx.r().phoneNumbers().get(numberId);
       demotePrimary(tx, number.accountId());
-      return tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY, 1);
+      return tx.r().phoneNumbers().updatePrimary(numberId, true);
     });
   }
 
   public SenderPhoneNumber deactivatePhoneNumber(UUID numberId) {
-    return change(tx -> tx.r().phoneNumbers().set(numberId, SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE, 0));
+    return change(tx -> tx.r().phoneNumbers().updateActive(numberId, false));
   }
 
   private static void demotePrimary(Tx tx, UUID accountId) {
     tx.r().phoneNumbers().listByAccount(accountId).stream().filter(SenderPhoneNumber::primary)
-        .forEach(p -> tx.r().phoneNumbers().set(p.id(), SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY, 0));
+        .forEach(p -> tx.r().phoneNumbers().updatePrimary(p.id(), false));
   }
 
   public ServiceAccount createService(UUID senderAccountId, String name, ServiceType type,
@@ -125,13 +121,12 @@ public final class Accounts {
       if (fallbackAccountId != null) {
         tx.r().senderAccounts().get(fallbackAccountId);
       }
-      return tx.r().serviceAccounts().set(serviceId, SMS_SERVICE_ACCOUNTS.FALLBACK_SENDER_ACCOUNT_ID,
-          fallbackAccountId);
+      return tx.r().serviceAccounts().updateFallback(serviceId, fallbackAccountId);
     });
   }
 
   public ServiceAccount deactivateService(UUID serviceId) {
-    return change(tx -> tx.r().serviceAccounts().set(serviceId, SMS_SERVICE_ACCOUNTS.IS_ACTIVE, false));
+    return change(tx -> tx.r().serviceAccounts().updateActive(serviceId, false));
   }
 
   public RotationReport rotateCredentials() {

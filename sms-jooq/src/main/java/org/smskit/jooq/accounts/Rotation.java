@@ -14,12 +14,11 @@ import org.smskit.core.crypto.EncryptedValue;
 import org.smskit.core.crypto.SecretContext;
 import org.smskit.core.crypto.UnknownKeyException;
 import org.smskit.core.model.SenderAccount;
-import org.smskit.jooq.SmsService;
 import org.smskit.jooq.internal.Credentials;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.repository.SenderAccountRepository;
 
-/** Key rotation of one tenant's stored credentials (see {@link SmsService#rotateCredentials()}). */
+/** Key rotation of one tenant's stored credentials (see {@link org.smskit.jooq.SmsService#rotateCredentials()}). */
 final class Rotation {
   private static final Logger log = LoggerFactory.getLogger(Rotation.class);
 

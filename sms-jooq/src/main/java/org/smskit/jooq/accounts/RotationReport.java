@@ -4,10 +4,9 @@ import java.util.List;
 import java.util.UUID;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Require;
-import org.smskit.jooq.SmsService;
 
 /**
- * What {@link SmsService#rotateCredentials()} did for one tenant.
+ * What {@link org.smskit.jooq.SmsService#rotateCredentials()} did for one tenant.
  *
  * @param rewritten values (auth tokens and secret settings) re-encrypted under the active key and written
  * @param unreadable values that could not be decrypted (their key is no longer held, or differs from the key

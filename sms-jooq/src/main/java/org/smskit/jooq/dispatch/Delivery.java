@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
 import org.smskit.core.TenantId;
 import org.smskit.core.phone.PhoneNumber;
-import org.smskit.jooq.SmsService;
 import org.smskit.jooq.dispatch.DispatchQueue.Lease;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.optout.OptOutPolicy;

@@ -8,7 +8,6 @@ import org.smskit.core.PageRequest;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
 import org.smskit.core.model.Message;
-import org.smskit.jooq.SmsService;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.optout.OptOutPolicy;
 import org.smskit.jooq.sending.QuietHours;

@@ -2,7 +2,6 @@ package org.smskit.jooq.dispatch;
 
 import java.time.Duration;
 import org.smskit.core.Nullable;
-import org.smskit.jooq.SmsService;
 
 /**
  * Counts a host can watch ({@code SmsService.dispatchStats()}).

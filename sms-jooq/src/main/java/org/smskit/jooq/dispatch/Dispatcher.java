@@ -21,7 +21,6 @@ import org.smskit.core.Nullable;
 import org.smskit.core.phone.NumberType;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.PhoneNumbers;
-import org.smskit.jooq.SmsService;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Worker;
 import org.smskit.jooq.optout.OptOutPolicy;

@@ -5,12 +5,11 @@ import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
 import org.smskit.core.phone.Address;
-import org.smskit.jooq.SmsService;
 
 /**
  * A message sent with an unknown outcome (the provider never answered), held: never sent again by the library
  * until the reconciler proves the provider never created it, or an operator decides with
- * {@link SmsService#resolveHeld}.
+ * {@link org.smskit.jooq.SmsService#resolveHeld}.
  *
  * @param heldAt when it was held
  * @param age how long it has been held

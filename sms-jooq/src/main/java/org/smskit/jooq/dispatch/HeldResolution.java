@@ -2,9 +2,8 @@ package org.smskit.jooq.dispatch;
 
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
-import org.smskit.jooq.SmsService;
 
-/** An operator's decision about a held message ({@link SmsService#resolveHeld}); recorded in its history. */
+/** An operator's decision about a held message ({@link org.smskit.jooq.SmsService#resolveHeld}); recorded in its history. */
 public sealed interface HeldResolution {
 
   /** The provider did take it (seen in the provider's console, say): {@code sent}, with its id when known. */

@@ -328,8 +328,9 @@ final class Preparation {
     String messagingService = svc == null || lease.failover() ? null : svc.providerServiceSid();
     OutboundMessage outbound;
     try {
-      outbound = new OutboundMessage(messageId, sending.to(), sending.from(), messagingService, sending.body(),
-          snapshot.media(messageId), ctx.webhookUrl(c.tx().tenant(), account.id()).orElse(null), Map.of());
+      outbound = OutboundMessage.builder(messageId, sending.to()).from(sending.from())
+          .messagingServiceSid(messagingService).body(sending.body()).mediaUrls(snapshot.media(messageId))
+          .statusCallbackUrl(ctx.webhookUrl(c.tx().tenant(), account.id()).orElse(null)).build();
     } catch (InvalidInputException e) {
       // Nothing any provider could send (no sender, an empty body without media): sending later fails the same.
       refuse(c.tx(), c.message(), DispatchCodes.INVALID_REQUEST + ": " + e.getMessage(), now);

@@ -105,8 +105,8 @@ final class Reconciler {
       var span = r.outbox().attemptSpan(messageId);
       Instant after = span.map(s -> s.value1()).orElse(m.createdAt());
       Instant before = span.map(s -> s.value2()).orElse(now);
-      return Optional.of(new Ask(provider, new LookupRequest(messageId, providerId, m.to(), m.from(), m.body(), after,
-          before)));
+      return Optional.of(new Ask(provider, LookupRequest.builder(messageId, m.to(), after, before)
+          .providerMessageId(providerId).from(m.from()).body(m.body()).build()));
     });
     if (ask.isEmpty()) {
       return new LookupResult.Unknown("no longer held");

@@ -11,7 +11,6 @@ import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.PhoneNumberDetails;
 import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.jooq.internal.SmsContext;
-import org.smskit.jooq.SmsService;
 
 /**
  * Contacts, by phone number.

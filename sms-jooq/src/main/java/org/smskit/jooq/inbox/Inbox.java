@@ -23,7 +23,6 @@ import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
 import org.smskit.jooq.repository.Repositories;
-import org.smskit.jooq.SmsService;
 
 /**
  * Conversations and their messages: the inbox, timelines, unread counts, assignment, state.

@@ -4,7 +4,6 @@ import java.util.UUID;
 import org.smskit.core.TenantId;
 import org.smskit.core.model.Reaction;
 import org.smskit.jooq.internal.SmsContext;
-import org.smskit.jooq.SmsService;
 
 /**
  * Reactions to messages.

@@ -78,7 +78,8 @@ public final class ProviderCache implements AutoCloseable {
     EncryptedValue token = account.authToken();
     Secret authToken = token == null ? null
         : Secret.of(credentials.cipher().decrypt(token, Credentials.tokenContext(tenant, account.id())));
-    return new ProviderConfig(account.accountSid(), authToken, plainJson, clock, secrets);
+    return ProviderConfig.builder().accountSid(account.accountSid()).authToken(authToken).settingsJson(plainJson)
+        .clock(clock).secrets(secrets).build();
   }
 
   /** The configuration of an account not stored yet, from its values as given. */
@@ -86,7 +87,8 @@ public final class ProviderCache implements AutoCloseable {
       Map<String, String> secretSettings) {
     Map<String, Secret> secrets = new LinkedHashMap<>();
     secretSettings.forEach((name, value) -> secrets.put(name, Secret.of(Require.nonNull(value, "settings." + name))));
-    return new ProviderConfig(accountSid, authToken == null ? null : Secret.of(authToken), plainJson, clock, secrets);
+    return ProviderConfig.builder().accountSid(accountSid).authToken(authToken == null ? null : Secret.of(authToken))
+        .settingsJson(plainJson).clock(clock).secrets(secrets).build();
   }
 
   /**

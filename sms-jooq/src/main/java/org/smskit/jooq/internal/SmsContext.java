@@ -21,7 +21,6 @@ import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.event.SmsListener;
 import org.smskit.jooq.repository.SmsDatabase;
 import org.smskit.jooq.schema.SchemaConfig;
-import org.smskit.jooq.SmsService;
 
 /**
  * What the parts of one {@code SmsService} share: the database and its transactions (with events published after

@@ -14,7 +14,6 @@ import org.smskit.core.model.OptOutSource;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.internal.SmsContext;
-import org.smskit.jooq.SmsService;
 
 /**
  * Who opted out of what, and opting back in.

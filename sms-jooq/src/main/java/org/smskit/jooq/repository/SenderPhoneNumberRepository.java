@@ -27,6 +27,16 @@ public final class SenderPhoneNumberRepository
         .fetchOptional(this::toDomain);
   }
 
+  /** Marks the number primary or not; nothing else of it is written. */
+  public SenderPhoneNumber updatePrimary(UUID id, boolean primary) {
+    return set(id, SMS_SENDER_PHONE_NUMBERS.IS_PRIMARY, flag(primary));
+  }
+
+  /** Activates or deactivates the number; nothing else of it is written. */
+  public SenderPhoneNumber updateActive(UUID id, boolean active) {
+    return set(id, SMS_SENDER_PHONE_NUMBERS.IS_ACTIVE, flag(active));
+  }
+
   /** The account's numbers: primary first, then oldest first. */
   public List<SenderPhoneNumber> listByAccount(UUID accountId) {
     return dsl.selectFrom(SMS_SENDER_PHONE_NUMBERS)

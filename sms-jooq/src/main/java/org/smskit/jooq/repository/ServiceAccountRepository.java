@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.smskit.core.Nullable;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.model.StoredEnum;
@@ -79,5 +80,15 @@ public final class ServiceAccountRepository extends TableRepository<SmsServiceAc
   @Override
   List<Field<Instant>> bookkeepingTimestamps() {
     return List.of(SMS_SERVICE_ACCOUNTS.CREATED_AT, SMS_SERVICE_ACCOUNTS.UPDATED_AT);
+  }
+
+  /** Sets the fallback account (null for none); nothing else of the service is written. */
+  public ServiceAccount updateFallback(UUID id, @Nullable UUID fallbackAccountId) {
+    return set(id, SMS_SERVICE_ACCOUNTS.FALLBACK_SENDER_ACCOUNT_ID, fallbackAccountId);
+  }
+
+  /** Activates or deactivates the service; nothing else of it is written. */
+  public ServiceAccount updateActive(UUID id, boolean active) {
+    return set(id, SMS_SERVICE_ACCOUNTS.IS_ACTIVE, active);
   }
 }

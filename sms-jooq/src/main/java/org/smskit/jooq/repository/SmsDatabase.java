@@ -2,6 +2,7 @@ package org.smskit.jooq.repository;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
@@ -73,19 +74,15 @@ public final class SmsDatabase {
     }
   }
 
-  /** Work on one JDBC connection. */
-  @FunctionalInterface
-  public interface ConnectionWork<T> {
-    T run(java.sql.Connection connection) throws java.sql.SQLException;
-  }
-
   /**
-   * Runs {@code work} on a connection in autocommit mode: for an operation that is one statement, itself atomic,
-   * so that it costs one round trip instead of three (begin, statement, commit). Errors come out as smskit's
-   * exceptions, as with {@link #inTransaction}.
+   * Runs {@code sql}, one statement that returns one row, in autocommit mode: for an operation that is one
+   * statement, itself atomic, so that it costs one round trip instead of three (begin, statement, commit). Errors
+   * come out as smskit's exceptions, as with {@link #inTransaction}. The statement must name its tenant.
    */
-  public <T> T autocommit(ConnectionWork<T> work) {
-    requireNonNull(work, "work");
+  public <T> T queryOne(NamedSql sql, Map<String, ?> values, NamedSql.RowReader<T> reader) {
+    requireNonNull(sql, "sql");
+    requireNonNull(values, "values");
+    requireNonNull(reader, "reader");
     try {
       return dsl.connectionResult(connection -> {
         boolean autoCommit = connection.getAutoCommit();
@@ -93,7 +90,7 @@ public final class SmsDatabase {
           connection.setAutoCommit(true);
         }
         try {
-          return work.run(connection);
+          return sql.queryOne(connection, values, reader);
         } finally {
           if (!autoCommit) {
             connection.setAutoCommit(false);

@@ -187,7 +187,7 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
   }
 
   /** Sets one column of one row and returns the row; nothing else of it is written. */
-  public <T> D set(UUID id, Field<T> column, @Nullable T value) {
+  <T> D set(UUID id, Field<T> column, @Nullable T value) {
     return dsl.update(table).set(column, value).where(owned(), idField.eq(id)).returning().fetchOptional()
         .map(this::toDomain)
         .orElseThrow(() -> new NotFoundException(entity, id));

@@ -1,6 +1,5 @@
 package org.smskit.jooq.sending;
 
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -24,13 +23,13 @@ import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.SmsText;
 import org.smskit.core.text.TextInfo;
+import org.smskit.jooq.inbox.Contacts;
 import org.smskit.jooq.inbox.ConversationKeys;
 import org.smskit.jooq.inbox.ConversationScope;
-import org.smskit.jooq.inbox.Contacts;
-import org.smskit.jooq.internal.NamedSql;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.optout.RecipientOptedOutException;
 import org.smskit.jooq.repository.MessageKeyRepository;
+import org.smskit.jooq.repository.NamedSql;
 import org.smskit.jooq.schema.SchemaConfig;
 
 /**
@@ -183,7 +182,7 @@ final class QuickQueue {
 
     NamedSql sql = compiled.computeIfAbsent(ctx.schema(), schema ->
         NamedSql.compile(SQL.formatted(policy.optOuts().sqlCondition()), schema));
-    Result result = ctx.db().autocommit(connection -> sql.queryOne(connection, p, QuickQueue::result));
+    Result result = ctx.db().queryOne(sql, p, QuickQueue::result);
     if (result.message() != null) {
       return new SendReceipt(messageId, status, false, null);
     }
@@ -204,8 +203,8 @@ final class QuickQueue {
 
   private record Result(@Nullable UUID blocked, @Nullable UUID message) {}
 
-  private static Result result(ResultSet row) throws java.sql.SQLException {
-    return new Result(row.getObject("blocked", UUID.class), row.getObject("message", UUID.class));
+  private static Result result(NamedSql.Row row) {
+    return new Result(row.get("blocked", UUID.class), row.get("message", UUID.class));
   }
 
   /** As {@link Outbound}: a named number, or the service's or account's number (the contact's, in SQL). */

@@ -9,7 +9,6 @@ import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.optout.OptOutPolicy;
-import org.smskit.jooq.SmsService;
 
 /**
  * Queueing messages: one at a time, or one text to many recipients.

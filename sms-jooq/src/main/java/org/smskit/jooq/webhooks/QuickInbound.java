@@ -1,6 +1,5 @@
 package org.smskit.jooq.webhooks;
 
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -24,12 +23,12 @@ import org.smskit.core.spi.InboundMessageEvent;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.SmsText;
 import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.inbox.Contacts;
 import org.smskit.jooq.inbox.ConversationKeys;
 import org.smskit.jooq.inbox.ConversationScope;
-import org.smskit.jooq.inbox.Contacts;
-import org.smskit.jooq.internal.NamedSql;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.repository.MessageKeyRepository;
+import org.smskit.jooq.repository.NamedSql;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 
@@ -56,8 +55,8 @@ final class QuickInbound {
           last_contacted_at = greatest(${schema}.sms_contacts.last_contacted_at, excluded.last_contacted_at)
         RETURNING id),
       before AS (
-        SELECT state FROM ${schema}.sms_meta_conversation
-        WHERE tenant_id = :tenant AND conversation_id = :conversation_id),
+        SELECT c.state FROM ${schema}.sms_meta_conversation c
+        WHERE c.tenant_id = :tenant AND c.conversation_id = :conversation_id),
       conversation AS (
         INSERT INTO ${schema}.sms_meta_conversation (tenant_id, id, conversation_id, conversation_start,
           last_message_at, message_count, unread_count)
@@ -144,7 +143,7 @@ final class QuickInbound {
     p.put("event_id", Ids.newId());
 
     NamedSql sql = compiled.computeIfAbsent(ctx.schema(), schema -> NamedSql.compile(SQL, schema));
-    Row row = ctx.db().autocommit(connection -> sql.queryOne(connection, p, QuickInbound::row));
+    Row row = ctx.db().queryOne(sql, p, QuickInbound::row);
     if (row.stored() == null) {
       UUID first = ctx.read(tenant, r -> r.messageKeys().find(MessageKeyRepository.Kind.INBOUND,
           event.provider() + ":" + event.providerMessageId())).orElse(null);
@@ -179,7 +178,7 @@ final class QuickInbound {
 
   private record Row(@Nullable UUID stored, @Nullable String stateBefore) {}
 
-  private static Row row(ResultSet row) throws java.sql.SQLException {
-    return new Row(row.getObject("stored", UUID.class), row.getString("state_before"));
+  private static Row row(NamedSql.Row row) {
+    return new Row(row.get("stored", UUID.class), row.get("state_before", String.class));
   }
 }

@@ -1,4 +1,4 @@
-package org.smskit.jooq.internal;
+package org.smskit.jooq.repository;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jooq.exception.DataAccessException;
 import org.smskit.jooq.schema.SchemaConfig;
 
 /**
  * A hand-written statement with {@code :name} parameters and {@code ${schema}} for smskit's schema, compiled once to
  * JDBC's positional form: for the hot paths that do their work in one round trip (several data-modifying CTEs in one
- * statement), where building the statement with the DSL on every call would cost more than the statement. Internal
- * to smskit.
+ * statement), where building the statement with the DSL on every call would cost more than the statement. Run it with
+ * {@link SmsDatabase#queryOne}; callers read the row by column name and never see JDBC. Internal to smskit.
  */
 public final class NamedSql {
   private static final Pattern PARAMETER = Pattern.compile("(?<![:\\w]):([a-z][a-z_0-9]*)");
@@ -46,7 +47,7 @@ public final class NamedSql {
   }
 
   /** The statement, prepared on {@code connection} with {@code values} bound by name (a missing name is null). */
-  public PreparedStatement prepare(Connection connection, Map<String, ?> values) throws SQLException {
+  PreparedStatement prepare(Connection connection, Map<String, ?> values) throws SQLException {
     PreparedStatement statement = connection.prepareStatement(jdbc);
     for (int i = 0; i < names.size(); i++) {
       Object value = values.get(names.get(i));
@@ -56,19 +57,38 @@ public final class NamedSql {
   }
 
   /** Runs a statement that returns one row and reads it with {@code reader}. */
-  public <T> T queryOne(Connection connection, Map<String, ?> values, RowReader<T> reader) throws SQLException {
+  <T> T queryOne(Connection connection, Map<String, ?> values, RowReader<T> reader) throws SQLException {
     try (PreparedStatement statement = prepare(connection, values); ResultSet rows = statement.executeQuery()) {
       if (!rows.next()) {
         throw new IllegalStateException("the statement returned no row");
       }
-      return reader.read(rows);
+      return reader.read(column(rows));
     }
+  }
+
+  private static Row column(ResultSet rows) {
+    return new Row() {
+      @Override
+      public <V> V get(String column, Class<V> type) {
+        try {
+          return rows.getObject(column, type);
+        } catch (SQLException e) {
+          throw new DataAccessException("reading column " + column, e);
+        }
+      }
+    };
+  }
+
+  /** The one row a statement returned, read by column name. */
+  public interface Row {
+    /** The value of {@code column} as {@code type}, or null. */
+    <V> V get(String column, Class<V> type);
   }
 
   /** Reads one row of a result. */
   @FunctionalInterface
   public interface RowReader<T> {
-    T read(ResultSet row) throws SQLException;
+    T read(Row row);
   }
 
   @Override
