@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.smskit.core.InvalidInputException;
@@ -64,8 +65,10 @@ import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
 import org.smskit.jooq.repository.SmsDatabase;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.schema.SmsSchema;
+import org.smskit.jooq.sending.BulkMessage;
 import org.smskit.jooq.sending.BulkResult;
 import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.BulkSummary;
 import org.smskit.jooq.sending.QuietHours;
 import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
@@ -386,6 +389,18 @@ public final class SmsService implements AutoCloseable {
    */
   public List<BulkResult> bulkSend(BulkSendRequest request) {
     return sending.bulkSend(request);
+  }
+
+  /**
+   * Queues one text to any number of recipients, read from {@code recipients} as they are needed, in one
+   * transaction: memory stays bounded by a chunk of recipients, whatever their number. Each recipient not queued
+   * (invalid number, opted out, duplicate) goes to {@code notQueued} as it is found, before this returns; the
+   * transaction commits after the last one, so a consumer that throws, or recipients that do, leave nothing
+   * queued. Returns the counts. A campaign key makes a failed call safe to repeat: recipients already sent to
+   * under it are duplicates the second time.
+   */
+  public BulkSummary bulkSend(BulkMessage message, Iterable<String> recipients, Consumer<BulkResult> notQueued) {
+    return sending.bulkSend(message, recipients, notQueued);
   }
 
   /** {@link #queue} then {@link #dispatch}: store durably, then send now. */

@@ -97,7 +97,7 @@ class ArchitectureTest {
       OPTOUT, Set.of("OptOuts", "RecipientOptedOutException",
           "OptOutPolicy"), // shared: sending and dispatch apply the one opt-out rule
       SENDING, Set.of("Sending", "SendRequest", "SendRequest$Builder", "SendReceipt", "BulkSendRequest",
-          "BulkResult", "BulkResult$Outcome", "MediaItem", "QuietHours",
+          "BulkMessage", "BulkSummary", "BulkResult", "BulkResult$Outcome", "MediaItem", "QuietHours",
           "SendTiming"), // shared: dispatch re-applies priority and quiet hours
       WEBHOOKS, Set.of("Webhooks", "WebhookOutcome", "WebhookOutcome$Result"));
 

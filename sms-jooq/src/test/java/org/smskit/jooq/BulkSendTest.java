@@ -14,8 +14,10 @@ import org.smskit.jooq.sending.BulkResult.Outcome;
 import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.sending.BulkMessage;
 import org.smskit.jooq.sending.BulkResult;
 import org.smskit.jooq.sending.BulkSendRequest;
+import org.smskit.jooq.sending.BulkSummary;
 import org.smskit.jooq.sending.SendRequest;
 
 /** Bulk send for campaigns: one call, batched writes, one result per recipient with its reason. */
@@ -134,5 +136,105 @@ class BulkSendTest extends ServiceTestBase {
     assertThatThrownBy(() -> BulkSendRequest.of(w.service(), "x", List.of(), null))
         .isInstanceOf(InvalidInputException.class).hasMessageStartingWith("recipients:");
     assertThat(rows("sms_messages")).isZero();
+  }
+
+  /** Recipients made as they are read: +1415 600 0000 upwards, every 1000th unreadable. */
+  private static Iterable<String> generated(int count) {
+    return () -> new java.util.Iterator<String>() {
+      int next;
+
+      @Override
+      public boolean hasNext() {
+        return next < count;
+      }
+
+      @Override
+      public String next() {
+        int i = next++;
+        return i % 1000 == 999 ? "not a number " + i : String.format("+1415%07d", 6_000_000 + i);
+      }
+    };
+  }
+
+  @Test
+  void aStreamedSendQueuesMoreThanOneListHoldsAndHandsOnOnlyTheRecipientsNotQueued() {
+    World w = world();
+    UUID spring = campaign(w);
+    sms.optOut("+14156000005", OptOutScope.ALL, null, null);
+    sms.optOut("+14156007001", OptOutScope.SERVICE, spring, null);
+    int count = BulkSendRequest.MAX_RECIPIENTS + 2_000; // three chunks
+    // A duplicate of a number first listed in an earlier chunk is caught too.
+    Iterable<String> recipients = () -> java.util.stream.Stream.concat(
+        java.util.stream.StreamSupport.stream(generated(count).spliterator(), false),
+        java.util.stream.Stream.of("+14156000010", "(415) 600-0011")).iterator();
+    List<BulkResult> notQueued = new ArrayList<>();
+
+    BulkSummary summary = sms.bulkSend(BulkMessage.of(spring, "streamed", "stream-1"), recipients, notQueued::add);
+
+    long invalid = count / 1000;
+    assertThat(summary.invalidNumbers()).isEqualTo(invalid);
+    assertThat(summary.optedOut()).isEqualTo(2);
+    assertThat(summary.duplicates()).isEqualTo(2);
+    assertThat(summary.queued()).isEqualTo(count - invalid - 2);
+    assertThat(summary.recipients()).isEqualTo(count + 2);
+    assertThat(notQueued).hasSize((int) (invalid + 4));
+    assertThat(notQueued).filteredOn(r -> r.outcome() == Outcome.OPTED_OUT).extracting(BulkResult::number)
+        .containsExactlyInAnyOrder("+14156000005", "+14156007001");
+    assertThat(notQueued).filteredOn(r -> r.outcome() == Outcome.DUPLICATE).extracting(BulkResult::input)
+        .containsExactly("+14156000010", "(415) 600-0011");
+    assertThat(notQueued).filteredOn(r -> r.outcome() == Outcome.INVALID_NUMBER).extracting(BulkResult::input)
+        .first().isEqualTo("not a number 999");
+    assertThat(rows("sms_messages")).isEqualTo(summary.queued());
+    assertThat(rows("sms_outbox")).isEqualTo(summary.queued());
+    assertThat(rows("sms_message_status_events")).isEqualTo(summary.queued());
+    assertThat(rows("sms_contacts")).isEqualTo(summary.queued());
+
+    // The campaign key makes a repeat harmless: everyone queued before is a duplicate now.
+    BulkSummary again = sms.bulkSend(BulkMessage.of(spring, "streamed", "stream-1"), generated(2_000), r -> {});
+    assertThat(again.queued()).isZero();
+    assertThat(again.duplicates()).isEqualTo(2_000 - 2 - 1); // less the unreadable one and the opted-out one
+  }
+
+  @Test
+  void aStreamedSendThatFailsPartWayLeavesNothingQueued() {
+    World w = world();
+    UUID spring = campaign(w);
+    Iterable<String> failing = () -> new java.util.Iterator<String>() {
+      final java.util.Iterator<String> numbers = generated(20_000).iterator();
+      int read;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public String next() {
+        if (++read > 12_000) { // after two chunks were written
+          throw new IllegalStateException("the host's recipient query failed");
+        }
+        return numbers.next();
+      }
+    };
+
+    assertThatThrownBy(() -> sms.bulkSend(BulkMessage.of(spring, "half", null), failing, r -> {}))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("recipient query failed");
+    assertThat(rows("sms_messages")).isZero();
+    assertThat(rows("sms_outbox")).isZero();
+    assertThat(rows("sms_contacts")).isZero();
+  }
+
+  @Test
+  void aStickyContactKeepsItsNumberInABulkSend() {
+    World w = world();
+    UUID spring = campaign(w);
+    sms.send(SendRequest.to("+14155550181").fromNumber(w.second().id()).body("from the second number").build());
+
+    List<BulkResult> results = sms.bulkSend(BulkSendRequest.of(spring, "sale", List.of("+14155550181",
+        "+14155550182"), null));
+
+    assertThat(stored(results.get(0).messageId()).from().value()).isEqualTo(OUR_SECOND);
+    assertThat(stored(results.get(1).messageId()).from().value()).isEqualTo(OUR_PRIMARY);
+    assertThat(sms.findContact("+14155550182").orElseThrow().assignedPhoneNumberId()).isEqualTo(w.primary().id());
   }
 }

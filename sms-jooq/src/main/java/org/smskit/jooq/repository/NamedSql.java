@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jooq.exception.DataAccessException;
@@ -51,9 +52,33 @@ public final class NamedSql {
     PreparedStatement statement = connection.prepareStatement(jdbc);
     for (int i = 0; i < names.size(); i++) {
       Object value = values.get(names.get(i));
-      statement.setObject(i + 1, value instanceof Instant at ? OffsetDateTime.ofInstant(at, ZoneOffset.UTC) : value);
+      statement.setObject(i + 1, bindable(connection, value));
     }
     return statement;
+  }
+
+  /** Instants as timestamptz; arrays of UUIDs, strings, integers and instants as PostgreSQL arrays. */
+  private static Object bindable(Connection connection, Object value) throws SQLException {
+    if (value instanceof Instant at) {
+      return OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+    if (value instanceof UUID[] ids) {
+      return connection.createArrayOf("uuid", ids);
+    }
+    if (value instanceof String[] texts) {
+      return connection.createArrayOf("text", texts);
+    }
+    if (value instanceof Integer[] ints) {
+      return connection.createArrayOf("int4", ints);
+    }
+    if (value instanceof Instant[] instants) {
+      OffsetDateTime[] times = new OffsetDateTime[instants.length];
+      for (int i = 0; i < instants.length; i++) {
+        times[i] = instants[i] == null ? null : OffsetDateTime.ofInstant(instants[i], ZoneOffset.UTC);
+      }
+      return connection.createArrayOf("timestamptz", times);
+    }
+    return value;
   }
 
   /** Runs a statement that returns one row and reads it with {@code reader}. */
@@ -63,6 +88,18 @@ public final class NamedSql {
         throw new IllegalStateException("the statement returned no row");
       }
       return reader.read(column(rows));
+    }
+  }
+
+  /** Runs a statement and reads every row it returns with {@code reader}. */
+  <T> List<T> queryAll(Connection connection, Map<String, ?> values, RowReader<T> reader) throws SQLException {
+    try (PreparedStatement statement = prepare(connection, values); ResultSet rows = statement.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      Row row = column(rows);
+      while (rows.next()) {
+        out.add(reader.read(row));
+      }
+      return out;
     }
   }
 

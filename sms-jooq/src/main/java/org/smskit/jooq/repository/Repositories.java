@@ -1,6 +1,10 @@
 package org.smskit.jooq.repository;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.smskit.jooq.schema.SchemaConfig;
 
 /**
@@ -16,6 +20,21 @@ public final class Repositories {
     this.dsl = dsl;
     this.tenant = tenant;
     this.config = config;
+  }
+
+  /**
+   * Runs {@code sql} in this transaction with {@code values} and the parameter {@code :tenant} bound to this
+   * tenant, and reads every row it returns: for set-based work in one statement (a bulk send). The statement must
+   * confine every table it touches with {@code :tenant}.
+   */
+  public <T> List<T> query(NamedSql sql, Map<String, ?> values, NamedSql.RowReader<T> reader) {
+    Map<String, Object> bound = new HashMap<>(values);
+    bound.put("tenant", tenant);
+    try {
+      return dsl.connectionResult(connection -> sql.queryAll(connection, bound, reader));
+    } catch (DataAccessException e) {
+      throw DbErrors.translate(e);
+    }
   }
 
   public SenderAccountRepository senderAccounts() {

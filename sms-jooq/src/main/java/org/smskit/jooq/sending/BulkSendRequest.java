@@ -8,8 +8,9 @@ import org.smskit.core.Nullable;
 import org.smskit.core.Require;
 
 /**
- * One text to many recipients through a messaging service (a campaign). Recipients are typed the way people type
- * them; each gets its own {@link BulkResult} (a null or unreadable one: {@link BulkResult.Outcome#INVALID_NUMBER}).
+ * One text to up to {@value #MAX_RECIPIENTS} recipients through a messaging service (a campaign), each with its own
+ * {@link BulkResult}. Recipients are typed the way people type them (a null or unreadable one: {@link
+ * BulkResult.Outcome#INVALID_NUMBER}). For more recipients, stream them with {@link BulkMessage}.
  *
  * @param campaignKey names the campaign: a recipient already sent to under the same key (in this or an earlier
  *     call) is reported {@link BulkResult.Outcome#DUPLICATE} instead of being sent to twice; null to de-duplicate
@@ -35,13 +36,15 @@ public record BulkSendRequest(
     // Not List.copyOf: a null recipient is one bad number among many, reported in its own result.
     recipients = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(
         Require.nonNull(recipients, "recipients")));
-    Require.nonNull(metadataJson, "metadata");
+    new BulkMessage(serviceAccountId, body, campaignKey, region, sendAt, metadataJson); // checks the rest
     if (recipients.isEmpty() || recipients.size() > MAX_RECIPIENTS) {
       throw new InvalidInputException("recipients", "must list 1 to " + MAX_RECIPIENTS + " numbers");
     }
-    if (campaignKey != null && (campaignKey.isEmpty() || campaignKey.length() > 100)) {
-      throw new InvalidInputException("campaign_key", "must be 1 to 100 characters");
-    }
+  }
+
+  /** The message, without its recipients. */
+  public BulkMessage message() {
+    return new BulkMessage(serviceAccountId, body, campaignKey, region, sendAt, metadataJson);
   }
 
   public static BulkSendRequest of(UUID serviceAccountId, String body, List<String> recipients, String campaignKey) {

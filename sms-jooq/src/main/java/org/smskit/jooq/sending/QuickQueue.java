@@ -132,7 +132,7 @@ final class QuickQueue {
       return true;
     }
     // Quiet hours need the contact's time zone, read first on the other path; an unknown service is refused there.
-    return ctx.senders().service(tenant, request.serviceAccountId()).filter(s -> !isPromotional(s)).isPresent();
+    return ctx.senders().service(tenant, request.serviceAccountId()).filter(s -> !SendTiming.promotional(s)).isPresent();
   }
 
   /** The sender of a request: its number, account, and service if any, or the refusal the slow path gives. */
@@ -249,8 +249,4 @@ final class QuickQueue {
     return account;
   }
 
-  static boolean isPromotional(@Nullable ServiceAccount service) {
-    return service != null
-        && (service.serviceType() == ServiceType.MARKETING || service.serviceType() == ServiceType.CAMPAIGN);
-  }
 }

@@ -30,12 +30,16 @@ public final class SendTiming {
     };
   }
 
+  /** True for marketing and campaign services, whose messages quiet hours hold back. */
+  public static boolean promotional(@Nullable ServiceAccount service) {
+    return service != null
+        && (service.serviceType() == ServiceType.MARKETING || service.serviceType() == ServiceType.CAMPAIGN);
+  }
+
   /** {@code due}, or the end of the contact's quiet hours when a marketing or campaign message falls in them. */
   public static Instant quietAdjusted(PhoneNumbers phones, @Nullable QuietHours quiet,
       @Nullable ServiceAccount service, Contact contact, Instant due) {
-    boolean promotional = service != null
-        && (service.serviceType() == ServiceType.MARKETING || service.serviceType() == ServiceType.CAMPAIGN);
-    if (quiet != null && promotional) {
+    if (quiet != null && promotional(service)) {
       ZoneId zone = zoneOf(phones, contact);
       if (zone != null) {
         return quiet.nextAllowed(due, zone);

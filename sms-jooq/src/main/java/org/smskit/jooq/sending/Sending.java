@@ -1,6 +1,7 @@
 package org.smskit.jooq.sending;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
@@ -19,6 +20,7 @@ public final class Sending {
   private final TenantId tenant;
   private final SendPolicy policy;
   private final QuickQueue quick;
+  private final Bulk bulk;
 
   /** Internal to smskit: {@code SmsService} creates it. */
   public Sending(SmsContext ctx, TenantId tenant, ConversationScope conversationScope, boolean stickySender,
@@ -27,6 +29,7 @@ public final class Sending {
     this.tenant = tenant;
     this.policy = new SendPolicy(conversationScope, stickySender, quietHours, optOuts);
     this.quick = new QuickQueue(ctx, policy);
+    this.bulk = new Bulk(ctx, policy);
   }
 
   public SendReceipt queue(SendRequest request) {
@@ -47,8 +50,38 @@ public final class Sending {
 
   public List<BulkResult> bulkSend(BulkSendRequest request) {
     Require.nonNull(request, "request");
-    List<BulkResult> results = ctx.write(tenant, tx -> Bulk.send(ctx, policy, tx, request));
+    BulkResult[] results = new BulkResult[request.recipients().size()];
+    ctx.write(tenant, tx -> bulk.send(tx, request.message(), request.recipients().iterator(), new Bulk.Results() {
+      @Override
+      public void add(long ord, BulkResult result) {
+        results[(int) ord] = result;
+      }
+
+      @Override
+      public boolean wantsQueued() {
+        return true;
+      }
+    }));
     ctx.wakeWorkers();
-    return results;
+    return List.of(results);
+  }
+
+  public BulkSummary bulkSend(BulkMessage message, Iterable<String> recipients, Consumer<BulkResult> notQueued) {
+    Require.nonNull(message, "message");
+    Require.nonNull(recipients, "recipients");
+    Require.nonNull(notQueued, "not_queued");
+    BulkSummary summary = ctx.write(tenant, tx -> bulk.send(tx, message, recipients.iterator(), new Bulk.Results() {
+      @Override
+      public void add(long ord, BulkResult result) {
+        notQueued.accept(result);
+      }
+
+      @Override
+      public boolean wantsQueued() {
+        return false;
+      }
+    }));
+    ctx.wakeWorkers();
+    return summary;
   }
 }

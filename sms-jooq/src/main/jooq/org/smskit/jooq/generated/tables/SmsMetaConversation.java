@@ -297,7 +297,7 @@ public class SmsMetaConversation extends TableImpl<SmsMetaConversationRecord> {
     public List<Check<SmsMetaConversationRecord>> getChecks() {
         return Arrays.asList(
             Internal.createCheck(this, DSL.name("sms_meta_conversation_confidence_score_range"), "(((confidence_score >= (0)::numeric) AND (confidence_score <= (1)::numeric)))", true),
-            Internal.createCheck(this, DSL.name("sms_meta_conversation_conversation_id_format"), "(((conversation_id)::text ~ '^[A-Za-z0-9_.:+@=-]{1,200}$'::text))", true),
+            Internal.createCheck(this, DSL.name("sms_meta_conversation_conversation_id_format"), "((((conversation_id)::text ~ '^[A-Za-z0-9_.:+@=-]+$'::text) AND (char_length((conversation_id)::text) <= 200)))", true),
             Internal.createCheck(this, DSL.name("sms_meta_conversation_end_after_start"), "((conversation_end >= conversation_start))", true),
             Internal.createCheck(this, DSL.name("sms_meta_conversation_message_count_range"), "((message_count >= 0))", true),
             Internal.createCheck(this, DSL.name("sms_meta_conversation_priority_check"), "(((priority)::text = ANY ((ARRAY['low'::character varying, 'medium'::character varying, 'high'::character varying, 'urgent'::character varying])::text[])))", true),
