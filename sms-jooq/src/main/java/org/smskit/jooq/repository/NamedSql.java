@@ -108,7 +108,8 @@ public final class NamedSql {
       @Override
       public <V> V get(String column, Class<V> type) {
         try {
-          return rows.getObject(column, type);
+          // Text of any type (json, enums) reads as a string, as JDBC's getString allows.
+          return type == String.class ? type.cast(rows.getString(column)) : rows.getObject(column, type);
         } catch (SQLException e) {
           throw new DataAccessException("reading column " + column, e);
         }
