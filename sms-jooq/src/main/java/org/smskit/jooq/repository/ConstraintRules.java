@@ -56,7 +56,6 @@ final class ConstraintRules {
       entry("idx_sms_contacts_phone", "phone", "a contact with this number already exists"),
 
       entry("sms_meta_conversation_pkey", "id", "already exists"),
-      entry("sms_meta_conversation_tenant_id_key", "id", "already exists"),
       entry("sms_meta_conversation_conversation_id_key", "conversation_id", "already exists"),
       entry("sms_meta_conversation_conversation_id_format", "conversation_id",
           "must be 1 to 200 of A-Z, a-z, 0-9, '_', '.', ':', '+', '@', '=', '-'"),

@@ -27,3 +27,7 @@ DROP INDEX idx_sms_messages_received_at;
 CREATE INDEX idx_sms_messages_received_at ON sms_messages (tenant_id, received_at) WHERE received_at IS NOT NULL;
 DROP INDEX idx_sms_messages_read_at;
 CREATE INDEX idx_sms_messages_read_at ON sms_messages (tenant_id, read_at) WHERE read_at IS NOT NULL;
+
+-- 3. (tenant_id, id) of a conversation was unique twice over: id is the primary key on its own, and nothing
+--    references the pair. The second index cost a third of storing a conversation row (upserts check it too).
+ALTER TABLE sms_meta_conversation DROP CONSTRAINT sms_meta_conversation_tenant_id_key;

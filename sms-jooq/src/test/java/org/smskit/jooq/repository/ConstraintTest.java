@@ -219,10 +219,6 @@ class ConstraintTest extends DatabaseTest {
         c("sms_meta_conversation_pkey", "sms_meta_conversation", "id",
             conversation("conv-p", ", id", ", " + MISSING),
             conversation("conv-p", ", id", ", (SELECT id FROM smskit.sms_meta_conversation LIMIT 1)")),
-        c("sms_meta_conversation_tenant_id_key", "sms_meta_conversation", "id",
-            conversation("conv-t", ", id", ", " + MISSING),
-            "INSERT INTO smskit.sms_meta_conversation (tenant_id, id, conversation_id) VALUES ('acme', " + MISSING
-                + ", 'conv-t1'), ('acme', " + MISSING + ", 'conv-t2')"),
         c("sms_meta_conversation_conversation_id_key", "sms_meta_conversation", "conversation_id",
             conversation("conv-2", "", ""), conversation("conv-1", "", "")),
         c("sms_meta_conversation_conversation_id_format", "sms_meta_conversation", "conversation_id",

@@ -277,7 +277,7 @@ public class SmsMetaConversation extends TableImpl<SmsMetaConversationRecord> {
 
     @Override
     public List<UniqueKey<SmsMetaConversationRecord>> getUniqueKeys() {
-        return Arrays.asList(Keys.SMS_META_CONVERSATION_CONVERSATION_ID_KEY, Keys.SMS_META_CONVERSATION_TENANT_ID_KEY);
+        return Arrays.asList(Keys.SMS_META_CONVERSATION_CONVERSATION_ID_KEY);
     }
 
     private transient SmsMessagesPath _smsMessages;
