@@ -18,6 +18,8 @@ import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.DispatcherConfig;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.event.SmsListener;
+import org.smskit.jooq.sending.BulkMessage;
+import org.smskit.jooq.sending.BulkSummary;
 import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
 import org.smskit.jooq.webhooks.WebhookOutcome;
@@ -48,6 +50,14 @@ final class ReadmeSnippets {
     SendReceipt receipt = sms.send(SendRequest.to("(415) 555-0123").fromAccount(account).body("Your order shipped").build());
     WebhookOutcome outcome = sms.handleWebhook(account, webhookRequest); // from your HTTP endpoint, see Webhooks
     return receipt == null ? null : outcome;
+  }
+
+  static BulkSummary streamedBulk(SmsService sms, UUID serviceId, Iterable<String> recipientsFromYourQuery,
+      org.slf4j.Logger log) {
+    BulkSummary summary = sms.bulkSend(BulkMessage.of(serviceId, "Spring sale: 20% off", "spring-26"),
+        recipientsFromYourQuery,                 // any Iterable<String>, read as needed
+        rejected -> log.info("{} {}", rejected.outcome(), rejected.reason()));  // only those not queued
+    return summary;
   }
 
   static DispatchStats dispatching(SmsService sms) {
