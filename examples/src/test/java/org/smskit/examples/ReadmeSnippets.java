@@ -9,6 +9,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.smskit.core.TenantId;
 import org.smskit.core.crypto.EnvironmentKeyProvider;
+import org.smskit.core.crypto.KeyProvider;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
@@ -18,6 +19,8 @@ import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.DispatcherConfig;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.event.SmsListener;
+import org.smskit.jooq.schema.RowLevelSecurity;
+import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.sending.BulkMessage;
 import org.smskit.jooq.sending.BulkSummary;
 import org.smskit.jooq.sending.SendReceipt;
@@ -58,6 +61,20 @@ final class ReadmeSnippets {
         recipientsFromYourQuery,                 // any Iterable<String>, read as needed
         rejected -> log.info("{} {}", rejected.outcome(), rejected.reason()));  // only those not queued
     return summary;
+  }
+
+  static SmsService rowLevelSecurity(DataSource adminDataSource, DataSource appPool, DataSource workerPool,
+      DataSource ownerPool, KeyProvider keys, String ownerPw, String appPw, String workerPw) {
+    RowLevelSecurity roles = RowLevelSecurity.defaultRoles();        // smskit_owner, smskit_app, smskit_worker
+    roles.createRoles(adminDataSource, "smskit", ownerPw, appPw, workerPw); // optional: or create them yourself
+    SchemaConfig config = SchemaConfig.defaults().withRowLevelSecurity(roles);
+    SmsService sms = SmsService.builder(appPool, keys)               // the pool of smskit_app
+        .schema(config)
+        .workerDataSource(workerPool)                                // the pool of smskit_worker: dispatch
+        .migrationDataSource(ownerPool)                              // the pool of smskit_owner: migrate()
+        .build();
+    sms.migrate();
+    return sms;
   }
 
   static DispatchStats dispatching(SmsService sms) {

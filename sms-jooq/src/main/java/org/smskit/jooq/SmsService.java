@@ -116,7 +116,8 @@ public final class SmsService implements AutoCloseable {
       OptOutScope keywordOptOutScope,
       OptOutPolicy optOutPolicy,
       @Nullable QuietHours quietHours,
-      DispatcherConfig dispatch) {}
+      DispatcherConfig dispatch,
+      DataSource migrationDataSource) {}
 
   private SmsService(SmsContext ctx, Options options, TenantId tenant) {
     this.ctx = ctx;
@@ -152,14 +153,16 @@ public final class SmsService implements AutoCloseable {
   }
 
   /**
-   * Applies smskit's migrations (its own schema and history table) and the configured ERP foreign keys, then
-   * {@link #verifyKeys()}. Returns the schema version.
+   * Applies smskit's migrations (its own schema and history table), the configured ERP foreign keys and row level
+   * security (over {@link Builder#migrationDataSource}, if set), checks that row level security confines the pool's
+   * role, then {@link #verifyKeys()}. Returns the schema version.
    *
    * @throws org.smskit.core.crypto.KeyMismatchException when a key differs from the installation's key of its id
    * @throws org.smskit.core.crypto.UnknownKeyException when stored credentials name a key id the provider lacks
    */
   public String migrate() {
-    String version = SmsSchema.migrate(ctx.dataSource(), ctx.schema());
+    String version = SmsSchema.migrate(options.migrationDataSource(), ctx.schema());
+    SmsSchema.verifyApplicationRole(ctx.dataSource(), ctx.schema());
     verifyKeys();
     return version;
   }
@@ -629,6 +632,8 @@ public final class SmsService implements AutoCloseable {
     private QuietHours quietHours;
     private DispatcherConfig dispatch = DispatcherConfig.builder().build();
     private final List<SmsListener> listeners = new ArrayList<>();
+    private DataSource workerDataSource;
+    private DataSource migrationDataSource;
 
     private Builder(DataSource dataSource, KeyProvider keys) {
       this.dataSource = Require.nonNull(dataSource, "dataSource");
@@ -637,6 +642,18 @@ public final class SmsService implements AutoCloseable {
 
     /** Schema and history table names, ERP tables (default: schema {@code smskit}, no ERP foreign keys). */
     public Builder schema(SchemaConfig value) { schema = Require.nonNull(value, "schema"); return this; }
+
+    /**
+     * The pool of work across tenants (the dispatcher's claims and leases, reconciliation, key checks): with row
+     * level security, a pool of its worker role, and required; without, unused (default: none).
+     */
+    public Builder workerDataSource(DataSource value) { workerDataSource = value; return this; }
+
+    /**
+     * The pool {@link SmsService#migrate()} migrates with: with row level security, one of the owner role
+     * (default: the service's data source).
+     */
+    public Builder migrationDataSource(DataSource value) { migrationDataSource = value; return this; }
 
     /** The installed providers (default: {@link SmsProviders#discover()}). */
     public Builder providers(SmsProviders value) { providers = Require.nonNull(value, "providers"); return this; }
@@ -710,13 +727,15 @@ public final class SmsService implements AutoCloseable {
     public SmsService build() {
       PhoneNumbers phones = defaultRegion == null ? PhoneNumbers.create() : PhoneNumbers.withDefaultRegion(defaultRegion);
       SecretCipher cipher = new SecretCipher(keys);
-      SmsDatabase db = SmsDatabase.create(dataSource, schema);
+      SmsDatabase db = SmsDatabase.create(dataSource, schema.rowLevelSecurity() == null ? null : workerDataSource,
+          schema);
       Credentials credentials = new Credentials(cipher, new KeyChecks(db, keys, cipher));
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
       SmsContext ctx = new SmsContext(dataSource, schema, db, credentials,
           new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl);
       Options options = new Options(conversationScope, stickySender, helpReply, keywordOptOutScope,
-          new OptOutPolicy(transactionalIgnoresMarketingOptOut), quietHours, dispatch);
+          new OptOutPolicy(transactionalIgnoresMarketingOptOut), quietHours, dispatch,
+          migrationDataSource != null ? migrationDataSource : dataSource);
       return new SmsService(ctx, options, TenantId.DEFAULT);
     }
   }

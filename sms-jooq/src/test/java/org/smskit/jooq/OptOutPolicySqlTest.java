@@ -54,7 +54,7 @@ class OptOutPolicySqlTest extends ServiceTestBase {
         Map<String, Object> p = new HashMap<>(policy.sqlParameters(service));
         p.put("tenant", tenant.value());
         p.put("id", optOut.id());
-        boolean inSql = root.context().db().queryOne(sql, p, row -> row.get("applies", Boolean.class));
+        boolean inSql = root.context().db().queryOne(tenant, sql, p, row -> row.get("applies", Boolean.class));
         assertThat(inSql).as("%s opt-out for %s", optOut.scope(), service == null ? "no service"
             : service.serviceType() + (service.id().equals(otherService) ? " (first)" : "")).isEqualTo(
             policy.applies(optOut, service));

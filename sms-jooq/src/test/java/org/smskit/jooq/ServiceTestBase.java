@@ -40,6 +40,7 @@ import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.schema.ErpTables;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.testing.TestDatabase;
+import org.smskit.jooq.testing.TestRoles;
 import org.smskit.jooq.testing.TestPostgres;
 import org.smskit.jooq.webhooks.WebhookOutcome;
 
@@ -65,9 +66,19 @@ abstract class ServiceTestBase {
   private final List<SmsService> opened = new ArrayList<>();
 
   TestDatabase db;
+  /** The roles and pools of row level security, when {@link #rowLevelSecurity()}. */
+  TestRoles rls;
   SmsService root;
   TenantId tenant;
   SmsService sms;
+
+  /**
+   * True for a class that runs its tests under row level security: the services' pool is the application role's
+   * (a pool of two), dispatch runs on the worker role's, and the owner migrates.
+   */
+  boolean rowLevelSecurity() {
+    return false;
+  }
 
   /** Options of this class's service beyond the defaults of {@link #builder()}. */
   void configure(SmsService.Builder builder) {}
@@ -76,6 +87,9 @@ abstract class ServiceTestBase {
   void startService() {
     db = TestPostgres.newDatabase();
     db.createErpStandIn("public");
+    if (rowLevelSecurity()) {
+      rls = TestRoles.create(db, CONFIG.schema());
+    }
     root = service(this::configure);
     root.migrate();
   }
@@ -85,6 +99,9 @@ abstract class ServiceTestBase {
     opened.forEach(SmsService::close);
     if (db != null) {
       db.close();
+    }
+    if (rls != null) {
+      rls.close();
     }
   }
 
@@ -104,13 +121,14 @@ abstract class ServiceTestBase {
 
   /** A builder as {@link #builder()} with other keys. */
   SmsService.Builder builder(KeyProvider keys) {
-    return SmsService.builder(db.dataSource(), keys)
-        .schema(CONFIG)
+    SmsService.Builder builder = SmsService.builder(rls == null ? db.dataSource() : rls.app(), keys)
+        .schema(rls == null ? CONFIG : CONFIG.withRowLevelSecurity(rls.roles()))
         .providers(SmsProviders.of(providers))
         .defaultRegion("US")
         .clock(clock)
         .webhookBaseUrl(HOOK_BASE)
         .listener(events::add);
+    return rls == null ? builder : builder.workerDataSource(rls.worker()).migrationDataSource(rls.owner());
   }
 
   /** Another service over the same database, with other options, closed after the class. */

@@ -18,6 +18,7 @@ public final class Across {
   private final SmsDatabase db;
   private final List<SmsEvent> events;
   private final Map<String, Tx> tenants = new HashMap<>();
+  private String actingFor;
 
   Across(DSLContext dsl, SmsDatabase db, List<SmsEvent> events) {
     this.dsl = dsl;
@@ -30,11 +31,19 @@ public final class Across {
     return dsl;
   }
 
-  /** The repositories of {@code tenant} in this transaction. */
+  /**
+   * The repositories of {@code tenant} in this transaction; from here on the transaction acts for it (under row
+   * level security, the tenant its triggers and policies see).
+   */
   public Tx tenant(String tenant) {
-    return tenants.computeIfAbsent(tenant, t -> {
+    Tx tx = tenants.computeIfAbsent(tenant, t -> {
       TenantId id = TenantId.of(t);
       return new Tx(db.repositories(dsl, id), events, id);
     });
+    if (!tenant.equals(actingFor)) {
+      db.actAs(dsl, tx.tenant());
+      actingFor = tenant;
+    }
+    return tx;
   }
 }

@@ -4,15 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.Map;
 import javax.sql.DataSource;
+import java.sql.SQLException;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteListener;
 import org.jooq.SQLDialect;
 import org.jooq.conf.MappedSchema;
 import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultExecuteListenerProvider;
+import org.smskit.core.InvalidInputException;
+import org.smskit.core.Nullable;
 import org.smskit.core.SmsException;
 import org.smskit.core.TenantId;
+import org.smskit.jooq.schema.RowLevelSecurity;
 import org.smskit.jooq.schema.SchemaConfig;
 
 /**
@@ -20,25 +26,68 @@ import org.smskit.jooq.schema.SchemaConfig;
  * through {@link #inTransaction}. The generated code is written against schema {@code smskit}; other schema
  * names from {@link SchemaConfig} are mapped when SQL is rendered.
  *
+ * <p>With {@linkplain SchemaConfig#rowLevelSecurity() row level security}, each transaction first sets its tenant
+ * ({@code set_config('app.tenant_id', tenant, true)}: local to the transaction, so a pooled connection never
+ * carries it further), a jOOQ statement outside a transaction is refused, and work across tenants runs on a
+ * second pool, of the worker role.
+ *
  * <p>Thread-safe and cheap to keep for the life of the application. It opens no connection until used, starts
  * no thread, and holds nothing that needs closing (the host owns the {@code DataSource}).
  */
 public final class SmsDatabase {
-  private final DSLContext dsl;
-  private final SchemaConfig config;
+  private static final String SET_TENANT = "select set_config('" + RowLevelSecurity.TENANT_SETTING + "', ?, true)";
 
-  private SmsDatabase(DataSource dataSource, SchemaConfig config) {
+  private final DSLContext dsl;
+  private final DSLContext across;
+  private final SchemaConfig config;
+  private final boolean rowLevelSecurity;
+
+  private SmsDatabase(DataSource dataSource, @Nullable DataSource acrossTenants, SchemaConfig config) {
     this.config = config;
+    this.rowLevelSecurity = config.rowLevelSecurity() != null;
+    if (rowLevelSecurity && acrossTenants == null) {
+      throw new InvalidInputException("worker_data_source", "row level security confines the pool to one"
+          + " tenant per transaction: dispatch, reconciliation and key checks need a pool of the worker role "
+          + config.rowLevelSecurity().workerRole());
+    }
+    this.dsl = dsl(dataSource);
+    this.across = acrossTenants == null ? dsl : dsl(acrossTenants);
+  }
+
+  private DSLContext dsl(DataSource dataSource) {
     Settings settings = new Settings()
         .withRenderMapping(new RenderMapping().withSchemata(
             new MappedSchema().withInput(SchemaConfig.DEFAULT_SCHEMA).withOutput(config.schema())))
         // Errors are translated once, at the transaction boundary.
         .withExecuteLogging(false);
-    this.dsl = DSL.using(dataSource, SQLDialect.POSTGRES, settings);
+    DSLContext context = DSL.using(dataSource, SQLDialect.POSTGRES, settings);
+    if (!rowLevelSecurity) {
+      return context;
+    }
+    // A safety net: outside a transaction no tenant is set, so the policies would show nothing and refuse writes.
+    ExecuteListener guard = ExecuteListener.onExecuteStart(ctx -> {
+      try {
+        if (ctx.connection().getAutoCommit()) {
+          throw new IllegalStateException("row level security is on: smskit runs statements only inside its"
+              + " transactions, where the tenant is set; refused: " + ctx.sql());
+        }
+      } catch (SQLException e) {
+        throw new DataAccessException("could not read the connection's autocommit mode", e);
+      }
+    });
+    return DSL.using(context.configuration().derive(new DefaultExecuteListenerProvider(guard)));
   }
 
   public static SmsDatabase create(DataSource dataSource, SchemaConfig config) {
-    return new SmsDatabase(requireNonNull(dataSource, "dataSource"), requireNonNull(config, "config"));
+    return create(dataSource, null, config);
+  }
+
+  /**
+   * A database whose work across tenants (the dispatcher's claims and leases, reconciliation, key checks) runs on
+   * {@code acrossTenants}, the pool of the worker role; required with row level security, and then only.
+   */
+  public static SmsDatabase create(DataSource dataSource, @Nullable DataSource acrossTenants, SchemaConfig config) {
+    return new SmsDatabase(requireNonNull(dataSource, "dataSource"), acrossTenants, requireNonNull(config, "config"));
   }
 
   /** The unit of work: gets the repositories of one transaction and returns a result. */
@@ -55,7 +104,10 @@ public final class SmsDatabase {
     requireNonNull(tenant, "tenant");
     requireNonNull(work, "work");
     try {
-      return dsl.transactionResult(trx -> work.run(new Repositories(trx.dsl(), tenant.value(), config)));
+      return dsl.transactionResult(trx -> {
+        actAs(trx.dsl(), tenant);
+        return work.run(new Repositories(trx.dsl(), tenant.value(), config));
+      });
     } catch (DataAccessException e) {
       throw DbErrors.translate(e);
     }
@@ -63,26 +115,42 @@ public final class SmsDatabase {
 
   /**
    * Runs {@code work} in one transaction that is not confined to a tenant: for the dispatcher's claims and for
-   * operations tooling. Queries through it must name the tenant wherever they touch a tenant's rows.
+   * operations tooling. Queries through it must name the tenant wherever they touch a tenant's rows, and call
+   * {@link #actAs} before a tenant's writes.
    */
   public <T> T inTransactionAcrossTenants(java.util.function.Function<DSLContext, T> work) {
     requireNonNull(work, "work");
     try {
-      return dsl.transactionResult(trx -> work.apply(trx.dsl()));
+      return across.transactionResult(trx -> work.apply(trx.dsl()));
     } catch (DataAccessException e) {
       throw DbErrors.translate(e);
     }
   }
 
   /**
-   * Runs {@code sql}, one statement that returns one row, in autocommit mode: for an operation that is one
-   * statement, itself atomic, so that it costs one round trip instead of three (begin, statement, commit). Errors
-   * come out as smskit's exceptions, as with {@link #inTransaction}. The statement must name its tenant.
+   * Sets {@code tenant} as the tenant of the rest of {@code transaction} under row level security (what triggers
+   * and policies see); nothing otherwise.
    */
-  public <T> T queryOne(NamedSql sql, Map<String, ?> values, NamedSql.RowReader<T> reader) {
+  public void actAs(DSLContext transaction, TenantId tenant) {
+    if (rowLevelSecurity) {
+      transaction.resultQuery(SET_TENANT, tenant.value()).fetch();
+    }
+  }
+
+  /**
+   * Runs {@code sql}, one statement that returns one row, for {@code tenant}, in autocommit mode: for an operation
+   * that is one statement, itself atomic, so that it costs one round trip instead of three (begin, statement,
+   * commit). Under row level security it runs in a transaction that sets the tenant first. Errors come out as
+   * smskit's exceptions, as with {@link #inTransaction}. The statement must name its tenant.
+   */
+  public <T> T queryOne(TenantId tenant, NamedSql sql, Map<String, ?> values, NamedSql.RowReader<T> reader) {
+    requireNonNull(tenant, "tenant");
     requireNonNull(sql, "sql");
     requireNonNull(values, "values");
     requireNonNull(reader, "reader");
+    if (rowLevelSecurity) {
+      return inTransaction(tenant, r -> r.queryOne(sql, values, reader));
+    }
     try {
       return dsl.connectionResult(connection -> {
         boolean autoCommit = connection.getAutoCommit();
@@ -108,7 +176,17 @@ public final class SmsDatabase {
         config);
   }
 
+  /** The tenant pool's jOOQ context outside any transaction: for the test of the guard that refuses it. */
+  DSLContext outsideTransactions() {
+    return dsl;
+  }
+
   public SchemaConfig config() {
     return config;
+  }
+
+  /** True when the policies of row level security confine each transaction to its tenant. */
+  public boolean rowLevelSecurity() {
+    return rowLevelSecurity;
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.regex.Pattern;
 import org.smskit.core.InvalidInputException;
+import org.smskit.core.Nullable;
 
 /**
  * Where smskit keeps its tables: its own PostgreSQL schema and its own Flyway history table, so that a host
@@ -13,8 +14,11 @@ import org.smskit.core.InvalidInputException;
  * @param schema the PostgreSQL schema of every smskit table (default {@code smskit}); created if missing
  * @param historyTable smskit's Flyway history table inside that schema (default {@code smskit_schema_history})
  * @param erpTables which host tables exist; foreign keys to them are created only for those named
+ * @param rowLevelSecurity the roles of row level security, or null (the default) for none: tenancy is then kept
+ *     by smskit's queries alone
  */
-public record SchemaConfig(String schema, String historyTable, ErpTables erpTables) {
+public record SchemaConfig(String schema, String historyTable, ErpTables erpTables,
+    @Nullable RowLevelSecurity rowLevelSecurity) {
   /** The schema name that the generated jOOQ code is written against; other names are mapped at runtime. */
   public static final String DEFAULT_SCHEMA = "smskit";
 
@@ -28,21 +32,31 @@ public record SchemaConfig(String schema, String historyTable, ErpTables erpTabl
     requireNonNull(erpTables, "erpTables");
   }
 
+  /** Without row level security. */
+  public SchemaConfig(String schema, String historyTable, ErpTables erpTables) {
+    this(schema, historyTable, erpTables, null);
+  }
+
   /** Schema {@code smskit}, history table {@code smskit_schema_history}, no ERP foreign keys. */
   public static SchemaConfig defaults() {
     return new SchemaConfig(DEFAULT_SCHEMA, DEFAULT_HISTORY_TABLE, ErpTables.none());
   }
 
   public SchemaConfig withSchema(String name) {
-    return new SchemaConfig(name, historyTable, erpTables);
+    return new SchemaConfig(name, historyTable, erpTables, rowLevelSecurity);
   }
 
   public SchemaConfig withHistoryTable(String name) {
-    return new SchemaConfig(schema, name, erpTables);
+    return new SchemaConfig(schema, name, erpTables, rowLevelSecurity);
   }
 
   public SchemaConfig withErpTables(ErpTables tables) {
-    return new SchemaConfig(schema, historyTable, tables);
+    return new SchemaConfig(schema, historyTable, tables, rowLevelSecurity);
+  }
+
+  /** With row level security over these roles, or without it ({@code null}). */
+  public SchemaConfig withRowLevelSecurity(@Nullable RowLevelSecurity roles) {
+    return new SchemaConfig(schema, historyTable, erpTables, roles);
   }
 
   private static void requireIdentifier(String field, String value) {

@@ -11,6 +11,7 @@ import java.util.List;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.StorageException;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ public final class SmsSchema {
 
   /**
    * Applies pending migrations, then creates or drops the foreign keys to host tables so that they match
-   * {@link SchemaConfig#erpTables()}.
+   * {@link SchemaConfig#erpTables()}, and turns row level security on or off as {@link
+   * SchemaConfig#rowLevelSecurity()} says. With row level security, run it as the owner role.
    *
    * @return the schema version after migrating
    */
@@ -45,7 +47,45 @@ public final class SmsSchema {
     log.info("smskit schema {} at version {} ({} migration(s) applied)", config.schema(), result.targetSchemaVersion,
         result.migrationsExecuted);
     reconcileErpForeignKeys(dataSource, config);
+    TenantPolicies.reconcile(dataSource, config);
     return result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+  }
+
+  /**
+   * Checks that row level security applies to the role of {@code appDataSource}: it is neither a superuser, nor
+   * {@code BYPASSRLS}, nor the owner of smskit's tables (nor a member of the owner). Does nothing when row level
+   * security is off.
+   *
+   * @throws InvalidInputException naming the role and why the policies would not confine it
+   */
+  public static void verifyApplicationRole(DataSource appDataSource, SchemaConfig config) {
+    requireNonNull(appDataSource, "appDataSource");
+    if (config.rowLevelSecurity() == null) {
+      return;
+    }
+    String sql = """
+        SELECT r.rolname, r.rolsuper, r.rolbypassrls,
+               EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                       WHERE n.nspname = ? AND pg_has_role(r.oid, c.relowner, 'MEMBER'))
+        FROM pg_roles r WHERE r.rolname = current_user
+        """;
+    try (Connection connection = appDataSource.getConnection();
+         PreparedStatement statement = connection.prepareStatement(sql)) {
+      statement.setString(1, config.schema());
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        String role = rows.getString(1);
+        String why = rows.getBoolean(2) ? "is a superuser" : rows.getBoolean(3) ? "has BYPASSRLS"
+            : rows.getBoolean(4) ? "owns smskit's tables" : null;
+        if (why != null) {
+          throw new InvalidInputException("row_level_security.app_role", "the pool's role " + role + " " + why
+              + ", so row level security would not confine it; back the pool with a role like "
+              + config.rowLevelSecurity().appRole());
+        }
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not check the pool's role: " + e.getMessage(), true, e);
+    }
   }
 
   /** The Flyway instance smskit migrates with, for hosts that want {@code info()} or {@code validate()}. */

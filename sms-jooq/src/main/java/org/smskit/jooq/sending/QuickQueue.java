@@ -182,7 +182,7 @@ final class QuickQueue {
 
     NamedSql sql = compiled.computeIfAbsent(ctx.schema(), schema ->
         NamedSql.compile(SQL.formatted(policy.optOuts().sqlCondition()), schema));
-    Result result = ctx.db().queryOne(sql, p, QuickQueue::result);
+    Result result = ctx.db().queryOne(tenant, sql, p, QuickQueue::result);
     if (result.message() != null) {
       return new SendReceipt(messageId, status, false, null);
     }

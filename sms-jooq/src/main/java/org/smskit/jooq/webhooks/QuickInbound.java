@@ -143,7 +143,7 @@ final class QuickInbound {
     p.put("event_id", Ids.newId());
 
     NamedSql sql = compiled.computeIfAbsent(ctx.schema(), schema -> NamedSql.compile(SQL, schema));
-    Row row = ctx.db().queryOne(sql, p, QuickInbound::row);
+    Row row = ctx.db().queryOne(tenant, sql, p, QuickInbound::row);
     if (row.stored() == null) {
       UUID first = ctx.read(tenant, r -> r.messageKeys().find(MessageKeyRepository.Kind.INBOUND,
           event.provider() + ":" + event.providerMessageId())).orElse(null);

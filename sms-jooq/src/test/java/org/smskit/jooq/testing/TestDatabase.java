@@ -17,6 +17,7 @@ public final class TestDatabase implements AutoCloseable {
   private final String jdbcUrl;
   private final Runnable drop;
   private final HikariDataSource dataSource;
+  private final List<HikariDataSource> others = new ArrayList<>();
 
   TestDatabase(String name, String jdbcUrl, Runnable drop) {
     this.name = name;
@@ -39,6 +40,21 @@ public final class TestDatabase implements AutoCloseable {
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * A pool of at most {@code maxPoolSize} connections to this database as {@code user} (the test servers trust
+   * local connections, so no password), closed with the database.
+   */
+  public synchronized HikariDataSource dataSourceAs(String user, int maxPoolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl.replaceAll("([?&])user=[^&]*", "$1user=" + user)
+        .replaceAll("([?&])password=[^&]*", "$1password=unused"));
+    config.setMaximumPoolSize(maxPoolSize);
+    config.setPoolName(name + "-" + user);
+    HikariDataSource pool = new HikariDataSource(config);
+    others.add(pool);
+    return pool;
   }
 
   /** Runs SQL statements (separated by semicolons at line ends) in one transaction. */
@@ -82,6 +98,7 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    others.forEach(HikariDataSource::close);
     dataSource.close();
     drop.run();
   }

@@ -54,6 +54,13 @@ public final class TestPostgres {
     return new TestDatabase(name, withDatabase(admin, name), () -> dropDatabase(admin, name));
   }
 
+  /** Drops cluster-wide roles made by a test (after the databases where they held anything were dropped). */
+  public static void dropRoles(String... roles) {
+    for (String role : roles) {
+      execute(adminUrl(), "DROP ROLE IF EXISTS " + role);
+    }
+  }
+
   private static void dropDatabase(String admin, String name) {
     execute(admin, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
