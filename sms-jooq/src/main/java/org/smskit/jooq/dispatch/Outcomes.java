@@ -235,7 +235,7 @@ final class Outcomes {
       health.outcome(new Circuit(call.tenant(), call.accountId()), true);
       for (String part : result.partIds()) {
         if (!part.equals(result.providerMessageId())) {
-          r.messageKeys().claim(MessageKeyRepository.Kind.PART, provider + ":" + part, call.messageId());
+          r.messageKeys().claim(MessageKeyRepository.Kind.PART, provider + ":" + part, call.messageId(), null);
         }
       }
       Message withSid = s.message().toBuilder()

@@ -109,6 +109,8 @@ final class ConstraintRules {
       entry("sms_message_status_events_status_check", "status", "must be a message status"),
       entry("sms_message_status_events_identifies_message", "message_id",
           "a status event needs a message_id or a provider_message_sid"),
+      entry("sms_message_status_events_message_created_at_check", "message_created_at",
+          "is the created_at of the message_id, and set exactly when message_id is"),
 
       entry("sms_opt_outs_pkey", "id", "already exists"),
       entry("sms_opt_outs_service_account_fkey", "service_account_id", "must name an existing service account"),
@@ -177,7 +179,19 @@ final class ConstraintRules {
     return Map.entry(constraint, new Rule(field, rule));
   }
 
+  /**
+   * A partition of {@code sms_messages} reports its own index names ({@code sms_messages_p2026_12_pkey}, {@code
+   * sms_messages_p_initial_pkey}: {@code <partition>_<name on the parent, less idx_sms_messages_>}).
+   */
+  private static final java.util.regex.Pattern MESSAGE_PARTITION =
+      java.util.regex.Pattern.compile("sms_messages_p(?:_initial|[0-9]{4}_[0-9]{2})_(.+)");
+
   static Optional<Rule> forConstraint(String constraint) {
+    java.util.regex.Matcher partition = MESSAGE_PARTITION.matcher(constraint);
+    if (partition.matches()) {
+      String suffix = partition.group(1);
+      return forConstraint(suffix.equals("pkey") ? "sms_messages_pkey" : "idx_sms_messages_" + suffix);
+    }
     return Optional.ofNullable(RULES.getOrDefault(constraint, INVARIANTS.get(constraint)));
   }
 

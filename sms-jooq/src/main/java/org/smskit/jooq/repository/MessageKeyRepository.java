@@ -2,9 +2,11 @@ package org.smskit.jooq.repository;
 
 import static org.smskit.jooq.generated.Tables.SMS_MESSAGE_KEYS;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.smskit.core.Nullable;
 
 /**
  * Unique keys naming one message ({@code sms_message_keys}): a caller's idempotency key, or a provider's id of an
@@ -35,15 +37,17 @@ public final class MessageKeyRepository {
   }
 
   /**
-   * Claims {@code key} for {@code messageId} (which may be written later in the same transaction). Returns
-   * empty when the claim succeeded, or the id of the message that already holds the key.
+   * Claims {@code key} for {@code messageId}, whose {@code created_at} is {@code messageCreatedAt} (the message
+   * may be written later in the same transaction; null when it exists already). Returns empty when the claim
+   * succeeded, or the id of the message that already holds the key.
    */
-  public Optional<UUID> claim(Kind kind, String key, UUID messageId) {
+  public Optional<UUID> claim(Kind kind, String key, UUID messageId, @Nullable Instant messageCreatedAt) {
     int inserted = dsl.insertInto(SMS_MESSAGE_KEYS)
         .set(SMS_MESSAGE_KEYS.TENANT_ID, tenant)
         .set(SMS_MESSAGE_KEYS.KIND, kind.value)
         .set(SMS_MESSAGE_KEYS.KEY, key)
         .set(SMS_MESSAGE_KEYS.MESSAGE_ID, messageId)
+        .set(SMS_MESSAGE_KEYS.MESSAGE_CREATED_AT, messageCreatedAt)
         .onConflictDoNothing()
         .execute();
     return inserted == 1 ? Optional.empty() : find(kind, key);

@@ -22,9 +22,11 @@ final class Pages {
       return DSL.noCondition();
     }
     Cursor cursor = Cursor.decode(request.after().get());
+    // The bound on the time column alone repeats what the row comparison says, in a form the planner uses to
+    // prune the partitions of sms_messages (by created_at) that a later page cannot reach.
     return descending
-        ? DSL.row(at, id).lt(cursor.at(), cursor.id())
-        : DSL.row(at, id).gt(cursor.at(), cursor.id());
+        ? DSL.row(at, id).lt(cursor.at(), cursor.id()).and(at.le(cursor.at()))
+        : DSL.row(at, id).gt(cursor.at(), cursor.id()).and(at.ge(cursor.at()));
   }
 
   static List<SortField<?>> order(Field<Instant> at, Field<UUID> id, boolean descending) {

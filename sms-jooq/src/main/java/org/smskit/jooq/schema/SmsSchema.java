@@ -31,7 +31,60 @@ public final class SmsSchema {
   /** Where the migrations live on the classpath; deliberately not {@code db/migration}, which hosts scan. */
   public static final String MIGRATION_LOCATION = "classpath:org/smskit/jooq/migration";
 
+  /** How many months ahead {@link #migrate} makes the partitions of {@code sms_messages}. */
+  public static final int MONTHS_AHEAD = 3;
+
   private SmsSchema() {}
+
+  /**
+   * Creates the missing monthly partitions of {@code sms_messages}, from this month (UTC) to {@code monthsAhead}
+   * months ahead. {@link #migrate} runs it with {@link #MONTHS_AHEAD}; run it daily as well (any node, any pool of
+   * smskit: it is idempotent, serialised by an advisory lock, and runs with the owner's rights), so that a node
+   * that never restarts still finds next month's partition. A message whose month has no partition is refused.
+   *
+   * @return how many partitions were created
+   */
+  public static int ensurePartitions(DataSource dataSource, SchemaConfig config, int monthsAhead) {
+    if (monthsAhead < 0 || monthsAhead > 120) {
+      throw new InvalidInputException("months_ahead", "must be between 0 and 120");
+    }
+    return callInt(dataSource, config, "ensure_message_partitions(?)", monthsAhead, "create the message partitions");
+  }
+
+  /**
+   * Retention, opt-in: deletes the messages of every month partition of {@code sms_messages} that ends on or before
+   * {@code cutoff} (their attachments, reactions, history, keys and dispatch rows go with them by cascade), then
+   * detaches and drops those partitions. The first partition of an upgraded installation (everything before V7)
+   * is never dropped; delete from it with an ordinary {@code DELETE}. Conversation rollups ({@code message_count})
+   * keep counting the dropped messages.
+   *
+   * @return how many partitions were dropped
+   */
+  public static int dropPartitionsBefore(DataSource dataSource, SchemaConfig config, java.time.Instant cutoff) {
+    requireNonNull(cutoff, "cutoff");
+    return callInt(dataSource, config, "drop_message_partitions_before(?)",
+        java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC), "drop old message partitions");
+  }
+
+  private static int callInt(DataSource dataSource, SchemaConfig config, String call, Object argument, String what) {
+    requireNonNull(dataSource, "dataSource");
+    requireNonNull(config, "config");
+    try (Connection connection = dataSource.getConnection();
+         PreparedStatement statement = connection.prepareStatement(
+             "SELECT \"" + config.schema() + "\"." + call)) {
+      statement.setObject(1, argument);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        int count = rows.getInt(1);
+        if (count > 0) {
+          log.info("smskit: {}: {}", what, count);
+        }
+        return count;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("could not " + what + ": " + e.getMessage(), false, e);
+    }
+  }
 
   /**
    * Applies pending migrations, then creates or drops the foreign keys to host tables so that they match
@@ -48,6 +101,7 @@ public final class SmsSchema {
         result.migrationsExecuted);
     reconcileErpForeignKeys(dataSource, config);
     TenantPolicies.reconcile(dataSource, config);
+    ensurePartitions(dataSource, config, MONTHS_AHEAD);
     return result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
   }
 

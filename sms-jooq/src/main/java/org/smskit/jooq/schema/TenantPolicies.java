@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * Makes row level security of smskit's tables match {@link SchemaConfig#rowLevelSecurity()}, after each migration
  * (so tables added by later migrations are covered): policies, {@code ENABLE}/{@code FORCE} and grants when on;
  * policies dropped and row level security disabled when off. Changes only what differs, so that a start-up with
- * nothing to change takes no table lock.
+ * nothing to change takes no table lock. Partitions are left alone: rows are reached through their parent, whose
+ * policies apply, and the two roles get no privilege on a partition itself (a partition has no policy of its own,
+ * so a grant on it would bypass them).
  */
 final class TenantPolicies {
   private static final Logger log = LoggerFactory.getLogger(TenantPolicies.class);
@@ -151,7 +153,7 @@ final class TenantPolicies {
                   JOIN pg_roles r ON r.oid = pr
                 WHERE p.polrelid = c.oid AND p.polname = ?)
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND c.relname <> ?
+        WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ?
         ORDER BY c.relname
         """;
     List<Table> tables = new ArrayList<>();

@@ -54,8 +54,8 @@ final class Bulk {
       free AS (
         SELECT i.* FROM input i WHERE NOT EXISTS (SELECT 1 FROM blocked b WHERE b.phone = i.phone)),
       claimed AS (
-        INSERT INTO ${schema}.sms_message_keys (tenant_id, kind, key, message_id)
-        SELECT :tenant, 'idempotency', CAST(:campaign_prefix AS text) || f.phone, f.message_id FROM free f
+        INSERT INTO ${schema}.sms_message_keys (tenant_id, kind, key, message_id, message_created_at)
+        SELECT :tenant, 'idempotency', CAST(:campaign_prefix AS text) || f.phone, f.message_id, :now FROM free f
         WHERE CAST(:campaign_prefix AS text) IS NOT NULL
         ORDER BY f.phone
         ON CONFLICT DO NOTHING
@@ -105,12 +105,13 @@ final class Bulk {
                CAST(:metadata AS jsonb), 'sms', k.number_id, CAST(:service_id AS uuid), :segments, :encoding, :now
         FROM keyed k),
       history AS (
-        INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, status, occurred_at)
-        SELECT :tenant, k.event_id, k.message_id, CASE WHEN k.due > :now THEN 'scheduled' ELSE 'queued' END, :now
+        INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, message_created_at, status,
+          occurred_at)
+        SELECT :tenant, k.event_id, k.message_id, :now, CASE WHEN k.due > :now THEN 'scheduled' ELSE 'queued' END, :now
         FROM keyed k),
       outbox AS (
-        INSERT INTO ${schema}.sms_outbox (tenant_id, message_id, priority, due_at)
-        SELECT :tenant, k.message_id, :priority, k.due FROM keyed k)
+        INSERT INTO ${schema}.sms_outbox (tenant_id, message_id, message_created_at, priority, due_at)
+        SELECT :tenant, k.message_id, :now, :priority, k.due FROM keyed k)
       SELECT i.ord, b.scope FROM input i JOIN blocked b ON b.phone = i.phone
       UNION ALL
       SELECT i.ord, NULL FROM free i WHERE i.message_id NOT IN (SELECT message_id FROM proceed)

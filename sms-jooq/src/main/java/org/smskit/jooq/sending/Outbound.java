@@ -66,9 +66,10 @@ final class Outbound {
     PhoneNumber to = ctx.phones().parse("to_number", request.to(), request.region());
     SmsText.validateOutbound(request.body(), request.media().size());
     UUID messageId = Ids.newId();
+    Instant now = now();
     if (request.idempotencyKey() != null) {
       Optional<UUID> existing = r.messageKeys().claim(MessageKeyRepository.Kind.IDEMPOTENCY, request.idempotencyKey(),
-          messageId);
+          messageId, now);
       if (existing.isPresent()) {
         Message first = r.messages().get(existing.get());
         return new SendReceipt(first.id(), first.status(), true, first.providerErrorCode());
@@ -83,7 +84,6 @@ final class Outbound {
       policy.optOuts().check(r, to, sender.service());
     }
 
-    Instant now = now();
     Contact stored = contact.orElseGet(() -> r.contacts().findOrInsert(Contacts.describe(ctx.phones(), null, to)));
     boolean assign = policy.stickySender() && !sender.number().id().equals(stored.assignedPhoneNumberId())
         && !assignedIsUsable(stored, sender.account());

@@ -48,8 +48,8 @@ final class QuickQueue {
         LIMIT 1),
       go AS (SELECT 1 AS go WHERE NOT EXISTS (SELECT 1 FROM blocked)),
       idempotency AS (
-        INSERT INTO ${schema}.sms_message_keys (tenant_id, kind, key, message_id)
-        SELECT :tenant, 'idempotency', :idempotency_key, :message_id FROM go
+        INSERT INTO ${schema}.sms_message_keys (tenant_id, kind, key, message_id, message_created_at)
+        SELECT :tenant, 'idempotency', :idempotency_key, :message_id, :now FROM go
         WHERE CAST(:idempotency_key AS text) IS NOT NULL
         ON CONFLICT DO NOTHING
         RETURNING message_id),
@@ -105,11 +105,12 @@ final class QuickQueue {
         FROM proceed
         RETURNING id),
       history AS (
-        INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, status, occurred_at)
-        SELECT :tenant, :event_id, id, :status, :now FROM message),
+        INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, message_created_at, status,
+          occurred_at)
+        SELECT :tenant, :event_id, id, :now, :status, :now FROM message),
       outbox AS (
-        INSERT INTO ${schema}.sms_outbox (tenant_id, message_id, priority, due_at)
-        SELECT :tenant, id, :priority, :due FROM message)
+        INSERT INTO ${schema}.sms_outbox (tenant_id, message_id, message_created_at, priority, due_at)
+        SELECT :tenant, id, :now, :priority, :due FROM message)
       SELECT (SELECT id FROM blocked) AS blocked, (SELECT id FROM message) AS message,
              (SELECT id FROM contact) AS contact
       """;

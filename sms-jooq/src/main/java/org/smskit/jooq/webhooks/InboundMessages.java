@@ -73,12 +73,12 @@ final class InboundMessages {
   Stored store(Tx tx, SenderAccount account, InboundMessageEvent event) {
     Repositories r = tx.r();
     UUID messageId = Ids.newId();
+    Instant now = ctx.now();
     String dedupeKey = event.provider() + ":" + event.providerMessageId();
-    Optional<UUID> existing = r.messageKeys().claim(MessageKeyRepository.Kind.INBOUND, dedupeKey, messageId);
+    Optional<UUID> existing = r.messageKeys().claim(MessageKeyRepository.Kind.INBOUND, dedupeKey, messageId, now);
     if (existing.isPresent()) {
       return new Stored(new WebhookOutcome(event, Result.DUPLICATE, existing.get()), null);
     }
-    Instant now = ctx.now();
 
     Optional<SenderPhoneNumber> ourNumber = event.to() instanceof PhoneNumber to
         ? r.phoneNumbers().findByNumber(to) : Optional.empty();

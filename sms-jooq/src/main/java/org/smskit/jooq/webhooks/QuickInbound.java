@@ -42,8 +42,8 @@ import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 final class QuickInbound {
   private static final String SQL = """
       WITH dedupe AS (
-        INSERT INTO ${schema}.sms_message_keys (tenant_id, kind, key, message_id)
-        VALUES (:tenant, 'inbound', :dedupe_key, :message_id)
+        INSERT INTO ${schema}.sms_message_keys (tenant_id, kind, key, message_id, message_created_at)
+        VALUES (:tenant, 'inbound', :dedupe_key, :message_id, :now)
         ON CONFLICT DO NOTHING
         RETURNING message_id),
       contact AS (
@@ -82,9 +82,9 @@ final class QuickInbound {
         FROM dedupe
         RETURNING id),
       history AS (
-        INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, provider, provider_message_sid,
-          status, provider_status, occurred_at)
-        SELECT :tenant, :event_id, id, :provider, :provider_message_sid, 'received', 'received', :received_at
+        INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, message_created_at, provider,
+          provider_message_sid, status, provider_status, occurred_at)
+        SELECT :tenant, :event_id, id, :now, :provider, :provider_message_sid, 'received', 'received', :received_at
         FROM message)
       SELECT (SELECT id FROM message) AS stored, (SELECT state FROM before) AS state_before
       """;

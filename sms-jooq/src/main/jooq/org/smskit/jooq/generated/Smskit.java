@@ -97,7 +97,8 @@ public class Smskit extends SchemaImpl {
     public final SmsMessageStatusEvents SMS_MESSAGE_STATUS_EVENTS = SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS;
 
     /**
-     * Core message log, inbound and outbound.
+     * Core message log, inbound and outbound; partitioned by month on
+     * created_at.
      */
     public final SmsMessages SMS_MESSAGES = SmsMessages.SMS_MESSAGES;
 

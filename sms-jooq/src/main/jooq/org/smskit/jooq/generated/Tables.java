@@ -84,7 +84,8 @@ public class Tables {
     public static final SmsMessageStatusEvents SMS_MESSAGE_STATUS_EVENTS = SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS;
 
     /**
-     * Core message log, inbound and outbound.
+     * Core message log, inbound and outbound; partitioned by month on
+     * created_at.
      */
     public static final SmsMessages SMS_MESSAGES = SmsMessages.SMS_MESSAGES;
 

@@ -111,6 +111,11 @@ public class SmsAttachments extends TableImpl<SmsAttachmentsRecord> {
      */
     public final TableField<SmsAttachmentsRecord, Instant> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column <code>smskit.sms_attachments.message_created_at</code>.
+     */
+    public final TableField<SmsAttachmentsRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT.nullable(false), this, "");
+
     private SmsAttachments(Name alias, Table<SmsAttachmentsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

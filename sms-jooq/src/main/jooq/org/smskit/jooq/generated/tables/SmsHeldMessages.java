@@ -102,6 +102,11 @@ public class SmsHeldMessages extends TableImpl<SmsHeldMessagesRecord> {
      */
     public final TableField<SmsHeldMessagesRecord, String> LAST_CHECK = createField(DSL.name("last_check"), SQLDataType.CLOB, this, "");
 
+    /**
+     * The column <code>smskit.sms_held_messages.message_created_at</code>.
+     */
+    public final TableField<SmsHeldMessagesRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT.nullable(false), this, "");
+
     private SmsHeldMessages(Name alias, Table<SmsHeldMessagesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -87,6 +87,11 @@ public class SmsMessageKeys extends TableImpl<SmsMessageKeysRecord> {
      */
     public final TableField<SmsMessageKeysRecord, Instant> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column <code>smskit.sms_message_keys.message_created_at</code>.
+     */
+    public final TableField<SmsMessageKeysRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT.nullable(false), this, "");
+
     private SmsMessageKeys(Name alias, Table<SmsMessageKeysRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -127,6 +127,12 @@ public class SmsMessageStatusEvents extends TableImpl<SmsMessageStatusEventsReco
      */
     public final TableField<SmsMessageStatusEventsRecord, UUID> VERIFIED_ACCOUNT_ID = createField(DSL.name("verified_account_id"), SQLDataType.UUID, this, "The sender account whose credentials verified the webhook that carried this report (null for our own entries).");
 
+    /**
+     * The column
+     * <code>smskit.sms_message_status_events.message_created_at</code>.
+     */
+    public final TableField<SmsMessageStatusEventsRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT, this, "");
+
     private SmsMessageStatusEvents(Name alias, Table<SmsMessageStatusEventsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -227,6 +233,7 @@ public class SmsMessageStatusEvents extends TableImpl<SmsMessageStatusEventsReco
     public List<Check<SmsMessageStatusEventsRecord>> getChecks() {
         return Arrays.asList(
             Internal.createCheck(this, DSL.name("sms_message_status_events_identifies_message"), "(((message_id IS NOT NULL) OR (provider_message_sid IS NOT NULL)))", true),
+            Internal.createCheck(this, DSL.name("sms_message_status_events_message_created_at_check"), "(((message_id IS NULL) = (message_created_at IS NULL)))", true),
             Internal.createCheck(this, DSL.name("sms_message_status_events_status_check"), "(((status)::text = ANY ((ARRAY['scheduled'::character varying, 'queued'::character varying, 'sending'::character varying, 'sent'::character varying, 'delivered'::character varying, 'undelivered'::character varying, 'failed'::character varying, 'canceled'::character varying, 'received'::character varying, 'read'::character varying])::text[])))", true)
         );
     }

@@ -51,7 +51,7 @@ import org.smskit.jooq.generated.tables.records.SmsMessagesRecord;
 
 
 /**
- * Core message log, inbound and outbound.
+ * Core message log, inbound and outbound; partitioned by month on created_at.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class SmsMessages extends TableImpl<SmsMessagesRecord> {
@@ -213,7 +213,7 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
     }
 
     private SmsMessages(Name alias, Table<SmsMessagesRecord> aliased, Field<?>[] parameters, Condition where) {
-        super(alias, null, aliased, parameters, DSL.comment("Core message log, inbound and outbound."), TableOptions.table(), where);
+        super(alias, null, aliased, parameters, DSL.comment("Core message log, inbound and outbound; partitioned by month on created_at."), TableOptions.table(), where);
     }
 
     /**

@@ -115,6 +115,11 @@ public class SmsOutbox extends TableImpl<SmsOutboxRecord> {
      */
     public final TableField<SmsOutboxRecord, Boolean> OPT_OUT_EXEMPT = createField(DSL.name("opt_out_exempt"), SQLDataType.BOOLEAN.nullable(false).defaultValue(DSL.field(DSL.raw("false"), SQLDataType.BOOLEAN)), this, "True for a reply to HELP, which goes out even to a recipient who opted out.");
 
+    /**
+     * The column <code>smskit.sms_outbox.message_created_at</code>.
+     */
+    public final TableField<SmsOutboxRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT.nullable(false), this, "");
+
     private SmsOutbox(Name alias, Table<SmsOutboxRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

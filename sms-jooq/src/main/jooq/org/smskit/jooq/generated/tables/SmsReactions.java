@@ -96,6 +96,11 @@ public class SmsReactions extends TableImpl<SmsReactionsRecord> {
      */
     public final TableField<SmsReactionsRecord, Instant> CREATED_AT = createField(DSL.name("created_at"), SQLDataType.INSTANT.nullable(false).defaultValue(DSL.field(DSL.raw("now()"), SQLDataType.INSTANT)), this, "");
 
+    /**
+     * The column <code>smskit.sms_reactions.message_created_at</code>.
+     */
+    public final TableField<SmsReactionsRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT.nullable(false), this, "");
+
     private SmsReactions(Name alias, Table<SmsReactionsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -108,6 +108,11 @@ public class SmsSendAttempts extends TableImpl<SmsSendAttemptsRecord> {
      */
     public final TableField<SmsSendAttemptsRecord, String> ERROR_CODE = createField(DSL.name("error_code"), SQLDataType.CLOB, this, "");
 
+    /**
+     * The column <code>smskit.sms_send_attempts.message_created_at</code>.
+     */
+    public final TableField<SmsSendAttemptsRecord, Instant> MESSAGE_CREATED_AT = createField(DSL.name("message_created_at"), SQLDataType.INSTANT.nullable(false), this, "");
+
     private SmsSendAttempts(Name alias, Table<SmsSendAttemptsRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

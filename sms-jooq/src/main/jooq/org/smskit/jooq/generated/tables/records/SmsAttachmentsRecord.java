@@ -160,6 +160,20 @@ public class SmsAttachmentsRecord extends UpdatableRecordImpl<SmsAttachmentsReco
         return (Instant) get(9);
     }
 
+    /**
+     * Setter for <code>smskit.sms_attachments.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(10, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_attachments.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(10);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -183,7 +197,7 @@ public class SmsAttachmentsRecord extends UpdatableRecordImpl<SmsAttachmentsReco
     /**
      * Create a detached, initialised SmsAttachmentsRecord
      */
-    public SmsAttachmentsRecord(String tenantId, UUID id, UUID messageId, String fileUrl, String fileName, String fileType, Integer fileSize, String mimeType, String providerMediaSid, Instant createdAt) {
+    public SmsAttachmentsRecord(String tenantId, UUID id, UUID messageId, String fileUrl, String fileName, String fileType, Integer fileSize, String mimeType, String providerMediaSid, Instant createdAt, Instant messageCreatedAt) {
         super(SmsAttachments.SMS_ATTACHMENTS);
 
         setTenantId(tenantId);
@@ -196,6 +210,7 @@ public class SmsAttachmentsRecord extends UpdatableRecordImpl<SmsAttachmentsReco
         setMimeType(mimeType);
         setProviderMediaSid(providerMediaSid);
         setCreatedAt(createdAt);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }

@@ -133,6 +133,20 @@ public class SmsHeldMessagesRecord extends UpdatableRecordImpl<SmsHeldMessagesRe
         return (String) get(7);
     }
 
+    /**
+     * Setter for <code>smskit.sms_held_messages.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(8, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_held_messages.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(8);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -156,7 +170,7 @@ public class SmsHeldMessagesRecord extends UpdatableRecordImpl<SmsHeldMessagesRe
     /**
      * Create a detached, initialised SmsHeldMessagesRecord
      */
-    public SmsHeldMessagesRecord(String tenantId, UUID messageId, Instant heldAt, Integer attempt, String reason, Integer checks, Instant checkedAt, String lastCheck) {
+    public SmsHeldMessagesRecord(String tenantId, UUID messageId, Instant heldAt, Integer attempt, String reason, Integer checks, Instant checkedAt, String lastCheck, Instant messageCreatedAt) {
         super(SmsHeldMessages.SMS_HELD_MESSAGES);
 
         setTenantId(tenantId);
@@ -167,6 +181,7 @@ public class SmsHeldMessagesRecord extends UpdatableRecordImpl<SmsHeldMessagesRe
         setChecks(checks);
         setCheckedAt(checkedAt);
         setLastCheck(lastCheck);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }

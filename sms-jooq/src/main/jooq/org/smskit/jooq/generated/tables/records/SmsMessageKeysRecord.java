@@ -91,6 +91,20 @@ public class SmsMessageKeysRecord extends UpdatableRecordImpl<SmsMessageKeysReco
         return (Instant) get(4);
     }
 
+    /**
+     * Setter for <code>smskit.sms_message_keys.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(5, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_message_keys.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(5);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -114,7 +128,7 @@ public class SmsMessageKeysRecord extends UpdatableRecordImpl<SmsMessageKeysReco
     /**
      * Create a detached, initialised SmsMessageKeysRecord
      */
-    public SmsMessageKeysRecord(String tenantId, String kind, String key, UUID messageId, Instant createdAt) {
+    public SmsMessageKeysRecord(String tenantId, String kind, String key, UUID messageId, Instant createdAt, Instant messageCreatedAt) {
         super(SmsMessageKeys.SMS_MESSAGE_KEYS);
 
         setTenantId(tenantId);
@@ -122,6 +136,7 @@ public class SmsMessageKeysRecord extends UpdatableRecordImpl<SmsMessageKeysReco
         setKey(key);
         setMessageId(messageId);
         setCreatedAt(createdAt);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }

@@ -199,6 +199,22 @@ public class SmsMessageStatusEventsRecord extends UpdatableRecordImpl<SmsMessage
         return (UUID) get(11);
     }
 
+    /**
+     * Setter for
+     * <code>smskit.sms_message_status_events.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(12, value);
+    }
+
+    /**
+     * Getter for
+     * <code>smskit.sms_message_status_events.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(12);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -222,7 +238,7 @@ public class SmsMessageStatusEventsRecord extends UpdatableRecordImpl<SmsMessage
     /**
      * Create a detached, initialised SmsMessageStatusEventsRecord
      */
-    public SmsMessageStatusEventsRecord(String tenantId, UUID id, UUID messageId, String provider, String providerMessageSid, String status, String providerStatus, Instant occurredAt, String providerErrorCode, String rawPayload, Instant recordedAt, UUID verifiedAccountId) {
+    public SmsMessageStatusEventsRecord(String tenantId, UUID id, UUID messageId, String provider, String providerMessageSid, String status, String providerStatus, Instant occurredAt, String providerErrorCode, String rawPayload, Instant recordedAt, UUID verifiedAccountId, Instant messageCreatedAt) {
         super(SmsMessageStatusEvents.SMS_MESSAGE_STATUS_EVENTS);
 
         setTenantId(tenantId);
@@ -237,6 +253,7 @@ public class SmsMessageStatusEventsRecord extends UpdatableRecordImpl<SmsMessage
         setRawPayload(rawPayload);
         setRecordedAt(recordedAt);
         setVerifiedAccountId(verifiedAccountId);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }

@@ -8,13 +8,13 @@ import java.time.Instant;
 import java.util.UUID;
 
 import org.jooq.JSONB;
-import org.jooq.Record2;
+import org.jooq.Record3;
 import org.jooq.impl.UpdatableRecordImpl;
 import org.smskit.jooq.generated.tables.SmsMessages;
 
 
 /**
- * Core message log, inbound and outbound.
+ * Core message log, inbound and outbound; partitioned by month on created_at.
  */
 @SuppressWarnings({ "all", "unchecked", "rawtypes" })
 public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
@@ -408,8 +408,8 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
     // -------------------------------------------------------------------------
 
     @Override
-    public Record2<String, UUID> key() {
-        return (Record2) super.key();
+    public Record3<String, UUID, Instant> key() {
+        return (Record3) super.key();
     }
 
     // -------------------------------------------------------------------------

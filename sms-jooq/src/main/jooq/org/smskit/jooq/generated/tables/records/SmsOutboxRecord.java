@@ -167,6 +167,20 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
         return (Boolean) get(9);
     }
 
+    /**
+     * Setter for <code>smskit.sms_outbox.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(10, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_outbox.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(10);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -190,7 +204,7 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
     /**
      * Create a detached, initialised SmsOutboxRecord
      */
-    public SmsOutboxRecord(String tenantId, UUID messageId, Short priority, Instant dueAt, Integer attempts, String leaseOwner, Instant leaseUntil, String lastError, Instant createdAt, Boolean optOutExempt) {
+    public SmsOutboxRecord(String tenantId, UUID messageId, Short priority, Instant dueAt, Integer attempts, String leaseOwner, Instant leaseUntil, String lastError, Instant createdAt, Boolean optOutExempt, Instant messageCreatedAt) {
         super(SmsOutbox.SMS_OUTBOX);
 
         setTenantId(tenantId);
@@ -203,6 +217,7 @@ public class SmsOutboxRecord extends UpdatableRecordImpl<SmsOutboxRecord> {
         setLastError(lastError);
         setCreatedAt(createdAt);
         setOptOutExempt(optOutExempt);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }

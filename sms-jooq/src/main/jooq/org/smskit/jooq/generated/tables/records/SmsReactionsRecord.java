@@ -118,6 +118,20 @@ public class SmsReactionsRecord extends UpdatableRecordImpl<SmsReactionsRecord> 
         return (Instant) get(6);
     }
 
+    /**
+     * Setter for <code>smskit.sms_reactions.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(7, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_reactions.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(7);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -141,7 +155,7 @@ public class SmsReactionsRecord extends UpdatableRecordImpl<SmsReactionsRecord> 
     /**
      * Create a detached, initialised SmsReactionsRecord
      */
-    public SmsReactionsRecord(String tenantId, UUID id, UUID messageId, String reactionType, String reactionValue, String reactedBy, Instant createdAt) {
+    public SmsReactionsRecord(String tenantId, UUID id, UUID messageId, String reactionType, String reactionValue, String reactedBy, Instant createdAt, Instant messageCreatedAt) {
         super(SmsReactions.SMS_REACTIONS);
 
         setTenantId(tenantId);
@@ -151,6 +165,7 @@ public class SmsReactionsRecord extends UpdatableRecordImpl<SmsReactionsRecord> 
         setReactionValue(reactionValue);
         setReactedBy(reactedBy);
         setCreatedAt(createdAt);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }

@@ -153,6 +153,20 @@ public class SmsSendAttemptsRecord extends UpdatableRecordImpl<SmsSendAttemptsRe
         return (String) get(8);
     }
 
+    /**
+     * Setter for <code>smskit.sms_send_attempts.message_created_at</code>.
+     */
+    public void setMessageCreatedAt(Instant value) {
+        set(9, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_send_attempts.message_created_at</code>.
+     */
+    public Instant getMessageCreatedAt() {
+        return (Instant) get(9);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -176,7 +190,7 @@ public class SmsSendAttemptsRecord extends UpdatableRecordImpl<SmsSendAttemptsRe
     /**
      * Create a detached, initialised SmsSendAttemptsRecord
      */
-    public SmsSendAttemptsRecord(String tenantId, UUID messageId, Integer attempt, UUID senderAccountId, String worker, Instant startedAt, Instant finishedAt, String outcome, String errorCode) {
+    public SmsSendAttemptsRecord(String tenantId, UUID messageId, Integer attempt, UUID senderAccountId, String worker, Instant startedAt, Instant finishedAt, String outcome, String errorCode, Instant messageCreatedAt) {
         super(SmsSendAttempts.SMS_SEND_ATTEMPTS);
 
         setTenantId(tenantId);
@@ -188,6 +202,7 @@ public class SmsSendAttemptsRecord extends UpdatableRecordImpl<SmsSendAttemptsRe
         setFinishedAt(finishedAt);
         setOutcome(outcome);
         setErrorCode(errorCode);
+        setMessageCreatedAt(messageCreatedAt);
         resetChangedOnNotNull();
     }
 }
