@@ -147,7 +147,7 @@ class SchemaCatalogTest extends DatabaseTest {
         + " WHERE n.nspname = ? AND c.contype IN ('p', 'u', 'f')"
         + " AND NOT (c.contype = 'f' AND c.conname LIKE '%_erp_fkey')"
         + " AND c.conrelid NOT IN ('smskit.smskit_schema_history'::regclass, 'smskit.sms_key_checks'::regclass)"
-        // The spec's GROUP BY mc.id needs id alone as the primary key; (tenant_id, id) is unique beside it.
+        // The spec's GROUP BY mc.id needs id alone as the primary key (README, "Beyond one machine", for Citus).
         + " AND c.conname <> 'sms_meta_conversation_pkey'"
         + " AND (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = c.conkey[1]) <> 'tenant_id'",
         "smskit");
