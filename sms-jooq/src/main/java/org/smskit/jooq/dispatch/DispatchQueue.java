@@ -100,6 +100,15 @@ final class DispatchQueue {
   }
 
   /**
+   * Creates the missing monthly partitions of {@code sms_messages} in {@code schema}, up to {@code monthsAhead}
+   * months ahead (the schema's own function, which runs with its owner's rights); returns how many.
+   */
+  int ensurePartitions(String schema, int monthsAhead) {
+    return dsl.select(DSL.function(DSL.name(schema, "ensure_message_partitions"), Integer.class,
+        DSL.val(monthsAhead))).fetchSingle().value1();
+  }
+
+  /**
    * What one claim got: the leased messages and, when there were none, the next instant a message in the outbox
    * becomes due (a rate limit lets it go, its retry or send-at time comes, or a lease runs out), so that a
    * dispatcher can come back exactly then; null when nothing is to become due or something was leased.

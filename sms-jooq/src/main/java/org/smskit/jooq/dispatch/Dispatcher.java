@@ -24,6 +24,7 @@ import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Worker;
 import org.smskit.jooq.optout.OptOutPolicy;
+import org.smskit.jooq.schema.SmsSchema;
 import org.smskit.jooq.sending.QuietHours;
 
 /**
@@ -72,8 +73,9 @@ public final class Dispatcher implements Worker {
   /**
    * Starts {@link DispatcherConfig#workers()} threads that claim and send, a pool that makes the requests of each
    * claimed batch at once (so that every request leaves when its rate slot is taken), and one upkeep thread that
-   * renews the leases of messages in flight every third of a lease (and reconciles held messages when
-   * {@link DispatcherConfig#reconcileInterval()} is set).
+   * renews the leases of messages in flight every third of a lease, creates the next months' partitions of {@code
+   * sms_messages} at start and daily (and reconciles held messages when {@link DispatcherConfig#reconcileInterval()}
+   * is set).
    */
   public synchronized Dispatcher start() {
     if (running) {
@@ -90,6 +92,8 @@ public final class Dispatcher implements Worker {
       long every = config.reconcileInterval().toMillis();
       upkeep.scheduleWithFixedDelay(this::reconcileQuietly, every, every, TimeUnit.MILLISECONDS);
     }
+    // Next months' partitions of sms_messages, now and daily, so that a node that never restarts still has them.
+    upkeep.scheduleWithFixedDelay(this::ensurePartitionsQuietly, 0, 1, TimeUnit.DAYS);
     for (int i = 0; i < config.workers(); i++) {
       String worker = name + "-" + i;
       Thread thread = new Thread(() -> loop(worker), worker);
@@ -203,6 +207,18 @@ public final class Dispatcher implements Worker {
       }
     } catch (RuntimeException e) {
       log.warn("smskit dispatcher {} could not renew its leases: {}", name, e.toString());
+    }
+  }
+
+  private void ensurePartitionsQuietly() {
+    try {
+      int made = ctx.db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
+          .ensurePartitions(ctx.schema().schema(), SmsSchema.MONTHS_AHEAD));
+      if (made > 0) {
+        log.info("smskit dispatcher {} created {} message partition(s)", name, made);
+      }
+    } catch (RuntimeException e) {
+      log.warn("smskit dispatcher {} could not create the next message partitions: {}", name, e.toString());
     }
   }
 

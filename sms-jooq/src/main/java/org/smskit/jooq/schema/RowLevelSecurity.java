@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.smskit.core.InvalidInputException;
-import org.smskit.core.StorageException;
 
 /**
  * Row level security: PostgreSQL itself confines every row of smskit's tables to the tenant of the transaction,
@@ -66,34 +65,19 @@ public record RowLevelSecurity(String ownerRole, String appRole, String workerRo
       String workerPassword) {
     requireNonNull(admin, "admin");
     new SchemaConfig(schema, SchemaConfig.DEFAULT_HISTORY_TABLE, ErpTables.none()); // validates the name
-    try (Connection connection = admin.getConnection()) {
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-          lock.setString(1, "smskit-roles");
-          lock.execute();
-        }
-        // NOBYPASSRLS and NOSUPERUSER are the defaults; they are spelled out because they are the point.
-        createRole(connection, ownerRole, ownerPassword);
-        createRole(connection, appRole, appPassword);
-        createRole(connection, workerRole, workerPassword);
-        try (Statement statement = connection.createStatement()) {
-          // GRANT ... ON DATABASE needs the name; the server quotes it (format %I).
-          statement.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO " + quote(ownerRole)
-              + "', current_database()); EXECUTE format('GRANT CONNECT ON DATABASE %I TO " + quote(appRole) + ", "
-              + quote(workerRole) + "', current_database()); END $$");
-        }
-        try (Statement statement = connection.createStatement()) {
-          statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema) + " AUTHORIZATION " + quote(ownerRole));
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
+    LockedWork.run(admin, "smskit-roles", "create the row level security roles", connection -> {
+      // NOBYPASSRLS and NOSUPERUSER are the defaults; they are spelled out because they are the point.
+      createRole(connection, ownerRole, ownerPassword);
+      createRole(connection, appRole, appPassword);
+      createRole(connection, workerRole, workerPassword);
+      try (Statement statement = connection.createStatement()) {
+        // GRANT ... ON DATABASE needs the name; the server quotes it (format %I).
+        statement.execute("DO $$ BEGIN EXECUTE format('GRANT CONNECT, CREATE ON DATABASE %I TO " + quote(ownerRole)
+            + "', current_database()); EXECUTE format('GRANT CONNECT ON DATABASE %I TO " + quote(appRole) + ", "
+            + quote(workerRole) + "', current_database()); END $$");
+        statement.execute("CREATE SCHEMA IF NOT EXISTS " + quote(schema) + " AUTHORIZATION " + quote(ownerRole));
       }
-    } catch (SQLException e) {
-      throw new StorageException("could not create the row level security roles: " + e.getMessage(), false, e);
-    }
+    });
   }
 
   private static void createRole(Connection connection, String role, String password) throws SQLException {

@@ -172,28 +172,12 @@ public final class SmsSchema {
             erp.customers()),
         new ErpForeignKey("sms_meta_conversation", "assigned_staff_id", "sms_meta_conversation_staff_erp_fkey",
             erp.users()));
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-          lock.setString(1, "smskit-erp-fkeys:" + config.schema());
-          lock.execute();
-        }
-        for (ErpForeignKey key : keys) {
-          reconcile(connection, config.schema(), key);
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
-      }
-    } catch (SQLException e) {
-      throw new StorageException("could not create the foreign keys to the host's ERP tables: " + e.getMessage(),
-          false, e);
-    }
+    LockedWork.run(dataSource, "smskit-erp-fkeys:" + config.schema(), "create the foreign keys to the host's ERP"
+        + " tables", connection -> {
+          for (ErpForeignKey key : keys) {
+            reconcile(connection, config.schema(), key);
+          }
+        });
   }
 
   private static void reconcile(Connection connection, String schema, ErpForeignKey key) throws SQLException {

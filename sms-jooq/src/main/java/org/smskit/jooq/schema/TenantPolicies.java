@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.smskit.core.Nullable;
-import org.smskit.core.StorageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,32 +36,16 @@ final class TenantPolicies {
       @Nullable String workerPolicyRoles) {}
 
   static void reconcile(DataSource dataSource, SchemaConfig config) {
-    try (Connection connection = dataSource.getConnection()) {
-      boolean autoCommit = connection.getAutoCommit();
-      connection.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-          lock.setString(1, "smskit-rls:" + config.schema());
-          lock.execute();
+    LockedWork.run(dataSource, "smskit-rls:" + config.schema(), "set up row level security", connection -> {
+      List<Table> tables = tables(connection, config);
+      try (Statement statement = connection.createStatement()) {
+        if (config.rowLevelSecurity() == null) {
+          turnOff(statement, config.schema(), tables);
+        } else {
+          turnOn(connection, statement, config, tables);
         }
-        List<Table> tables = tables(connection, config);
-        try (Statement statement = connection.createStatement()) {
-          if (config.rowLevelSecurity() == null) {
-            turnOff(statement, config.schema(), tables);
-          } else {
-            turnOn(connection, statement, config, tables);
-          }
-        }
-        connection.commit();
-      } catch (SQLException | RuntimeException e) {
-        connection.rollback();
-        throw e;
-      } finally {
-        connection.setAutoCommit(autoCommit);
       }
-    } catch (SQLException e) {
-      throw new StorageException("could not set up row level security: " + e.getMessage(), false, e);
-    }
+    });
   }
 
   private static void turnOn(Connection connection, Statement statement, SchemaConfig config, List<Table> tables)

@@ -86,6 +86,27 @@ class PartitionTest {
   }
 
   @Test
+  void aStartedDispatcherCreatesMissingMonthsWithoutAMigrate() throws Exception {
+    try (TestDatabase db = TestPostgres.newDatabase()) {
+      SmsSchema.migrate(db.dataSource(), CONFIG);
+      String last = partition(thisMonth().plusMonths(SmsSchema.MONTHS_AHEAD));
+      db.execute("ALTER TABLE smskit.sms_messages DETACH PARTITION smskit." + last + "; DROP TABLE smskit." + last);
+      org.smskit.jooq.SmsService sms = org.smskit.jooq.SmsService.builder(db.dataSource(),
+          org.smskit.core.crypto.StaticKeyProvider.of("k1", org.smskit.core.crypto.AesKeys.generate()))
+          .providers(org.smskit.core.spi.SmsProviders.of()).build();
+      try (var dispatcher = sms.dispatcher(org.smskit.jooq.dispatch.DispatcherConfig.builder().build()).start()) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (partitions(db).stream().noneMatch(p -> p.startsWith(last + " ")) && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+      } finally {
+        sms.close();
+      }
+      assertThat(partitions(db)).anyMatch(p -> p.startsWith(last + " "));
+    }
+  }
+
+  @Test
   void rowsGoToTheirMonthAndAMonthWithoutPartitionIsRefused() {
     try (TestDatabase db = TestPostgres.newDatabase()) {
       SmsSchema.migrate(db.dataSource(), CONFIG);
