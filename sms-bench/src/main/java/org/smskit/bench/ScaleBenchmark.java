@@ -377,6 +377,12 @@ public final class ScaleBenchmark {
             List<RecordingDataSource.Statement> sent = recorder.stop();
             statements = (int) sent.stream().filter(s -> !s.sql().startsWith("select set_config")).count();
             plans = plans.isEmpty() ? planVerdict(sent, -1) : plans;
+            if (Boolean.getBoolean("scale.showStatements")) { // which statements a batch sends, and how often
+              sent.stream().collect(java.util.stream.Collectors.groupingBy(
+                  q -> q.sql().replaceAll("\\s+", " ").substring(0, Math.min(110, q.sql().length())),
+                  java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                  .forEach((q, n) -> System.out.println(n + " x " + q));
+            }
             claims[mode] = sent.stream().map(RecordingDataSource.Statement::withLiterals)
                 .filter(q -> q.toLowerCase(Locale.ROOT).contains("skip locked")).findFirst().orElseThrow();
           }

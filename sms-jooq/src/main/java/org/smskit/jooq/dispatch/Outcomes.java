@@ -142,12 +142,19 @@ final class Outcomes {
     }
     for (var circuit : health.circuits.entrySet()) {
       OutboxRepository outbox = tx.tenant(circuit.getKey().tenant()).r().outbox();
+      boolean closed = false;
       for (boolean success : circuit.getValue()) {
         if (success) {
-          outbox.recordSuccess(circuit.getKey().accountId(), now);
+          // A success closes the circuit; the next ones, until a failure, would change nothing: one statement
+          // for a run of successes rather than one per message.
+          if (!closed) {
+            outbox.recordSuccess(circuit.getKey().accountId(), now);
+          }
+          closed = true;
         } else {
           outbox.recordFailure(circuit.getKey().accountId(), config.circuitFailures(), now,
               now.plus(config.circuitOpen()));
+          closed = false;
         }
       }
     }
