@@ -143,11 +143,12 @@ class PartitionTest {
     }
   }
 
-  @Test
-  void upgradingAPopulatedV6TableKeepsEveryRowAndEndsInTheCatalogOfAFreshInstall() {
+  @org.junit.jupiter.params.ParameterizedTest(name = "from V{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"3", "6"})
+  void upgradingAPopulatedTableKeepsEveryRowAndEndsInTheCatalogOfAFreshInstall(String from) {
     try (TestDatabase upgraded = TestPostgres.newDatabase(); TestDatabase fresh = TestPostgres.newDatabase()) {
       Flyway.configure().configuration(SmsSchema.flyway(upgraded.dataSource(), CONFIG).getConfiguration())
-          .target("6").load().migrate();
+          .target(from).load().migrate();
       upgraded.execute("""
           INSERT INTO smskit.sms_meta_conversation (tenant_id, id, conversation_id)
             VALUES ('t1', gen_random_uuid(), 'c1');
