@@ -37,15 +37,6 @@ public final class Repositories {
     }
   }
 
-  /** As {@link #query}, for a statement that returns one row. */
-  <T> T queryOne(NamedSql sql, Map<String, ?> values, NamedSql.RowReader<T> reader) {
-    try {
-      return dsl.connectionResult(connection -> sql.queryOne(connection, values, reader));
-    } catch (DataAccessException e) {
-      throw DbErrors.translate(e);
-    }
-  }
-
   public SenderAccountRepository senderAccounts() {
     return new SenderAccountRepository(dsl, tenant);
   }

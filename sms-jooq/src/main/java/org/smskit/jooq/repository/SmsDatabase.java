@@ -2,6 +2,7 @@ package org.smskit.jooq.repository;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -149,7 +150,11 @@ public final class SmsDatabase {
     requireNonNull(values, "values");
     requireNonNull(reader, "reader");
     if (rowLevelSecurity) {
-      return inTransaction(tenant, r -> r.queryOne(sql, values, reader));
+      List<T> rows = inTransaction(tenant, r -> r.query(sql, values, reader));
+      if (rows.isEmpty()) {
+        throw new IllegalStateException("the statement returned no row");
+      }
+      return rows.get(0);
     }
     try {
       return dsl.connectionResult(connection -> {

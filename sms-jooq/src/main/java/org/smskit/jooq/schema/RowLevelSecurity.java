@@ -1,13 +1,13 @@
 package org.smskit.jooq.schema;
 
 import static java.util.Objects.requireNonNull;
+import static org.smskit.jooq.schema.SchemaConfig.quote;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.smskit.core.InvalidInputException;
 
@@ -40,12 +40,10 @@ public record RowLevelSecurity(String ownerRole, String appRole, String workerRo
   /** The setting the policies read: the tenant of the current transaction. */
   public static final String TENANT_SETTING = "app.tenant_id";
 
-  private static final Pattern ROLE = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
-
   public RowLevelSecurity {
-    requireRole("row_level_security.owner_role", ownerRole);
-    requireRole("row_level_security.app_role", appRole);
-    requireRole("row_level_security.worker_role", workerRole);
+    SchemaConfig.requireIdentifier("row_level_security.owner_role", ownerRole);
+    SchemaConfig.requireIdentifier("row_level_security.app_role", appRole);
+    SchemaConfig.requireIdentifier("row_level_security.worker_role", workerRole);
     if (ownerRole.equals(appRole) || ownerRole.equals(workerRole) || appRole.equals(workerRole)) {
       throw new InvalidInputException("row_level_security", "the owner, application and worker roles must differ");
     }
@@ -64,7 +62,7 @@ public record RowLevelSecurity(String ownerRole, String appRole, String workerRo
   public void createRoles(DataSource admin, String schema, String ownerPassword, String appPassword,
       String workerPassword) {
     requireNonNull(admin, "admin");
-    new SchemaConfig(schema, SchemaConfig.DEFAULT_HISTORY_TABLE, ErpTables.none()); // validates the name
+    SchemaConfig.requireIdentifier("schema", schema);
     LockedWork.run(admin, "smskit-roles", "create the row level security roles", connection -> {
       // NOBYPASSRLS and NOSUPERUSER are the defaults; they are spelled out because they are the point.
       createRole(connection, ownerRole, ownerPassword);
@@ -105,13 +103,4 @@ public record RowLevelSecurity(String ownerRole, String appRole, String workerRo
     }
   }
 
-  private static void requireRole(String field, String value) {
-    if (value == null || !ROLE.matcher(value).matches()) {
-      throw new InvalidInputException(field, "must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, up to 63)");
-    }
-  }
-
-  static String quote(String identifier) {
-    return '"' + identifier + '"';
-  }
 }

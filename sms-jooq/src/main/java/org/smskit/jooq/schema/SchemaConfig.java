@@ -59,9 +59,15 @@ public record SchemaConfig(String schema, String historyTable, ErpTables erpTabl
     return new SchemaConfig(schema, historyTable, erpTables, roles);
   }
 
-  private static void requireIdentifier(String field, String value) {
+  /** Schema, table and role names: plain lower-case identifiers, so that {@link #quote} cannot be escaped. */
+  static void requireIdentifier(String field, String value) {
     if (value == null || !IDENTIFIER.matcher(value).matches()) {
       throw new InvalidInputException(field, "must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, up to 63)");
     }
+  }
+
+  /** A name checked by {@link #requireIdentifier} (or read from the catalog), quoted for SQL text. */
+  static String quote(String identifier) {
+    return '"' + identifier + '"';
   }
 }

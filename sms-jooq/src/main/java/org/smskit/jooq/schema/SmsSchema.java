@@ -1,6 +1,7 @@
 package org.smskit.jooq.schema;
 
 import static java.util.Objects.requireNonNull;
+import static org.smskit.jooq.schema.SchemaConfig.quote;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -71,7 +72,7 @@ public final class SmsSchema {
     requireNonNull(config, "config");
     try (Connection connection = dataSource.getConnection();
          PreparedStatement statement = connection.prepareStatement(
-             "SELECT \"" + config.schema() + "\"." + call)) {
+             "SELECT " + quote(config.schema()) + "." + call)) {
       statement.setObject(1, argument);
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
@@ -224,10 +225,5 @@ public final class SmsSchema {
   private static String quoteQualified(String qualifiedName) {
     int dot = qualifiedName.indexOf('.');
     return quote(qualifiedName.substring(0, dot)) + "." + quote(qualifiedName.substring(dot + 1));
-  }
-
-  /** Names were validated as plain identifiers, so quoting cannot be escaped. */
-  private static String quote(String identifier) {
-    return '"' + identifier + '"';
   }
 }

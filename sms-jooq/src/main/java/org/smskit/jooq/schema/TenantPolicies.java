@@ -1,6 +1,6 @@
 package org.smskit.jooq.schema;
 
-import static org.smskit.jooq.schema.RowLevelSecurity.quote;
+import static org.smskit.jooq.schema.SchemaConfig.quote;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes row level security of smskit's tables match {@link SchemaConfig#rowLevelSecurity()}, after each migration
  * (so tables added by later migrations are covered): policies, {@code ENABLE}/{@code FORCE} and grants when on;
- * policies dropped and row level security disabled when off. Changes only what differs, so that a start-up with
- * nothing to change takes no table lock. Partitions are left alone: rows are reached through their parent, whose
+ * policies dropped and row level security disabled when off. Changes only what differs (grants and revokes too),
+ * so that a start-up with nothing to change takes no table lock. Partitions are left alone: rows are reached through their parent, whose
  * policies apply, and the two roles get no privilege on a partition itself (a partition has no policy of its own,
  * so a grant on it would bypass them).
  */
@@ -28,6 +28,7 @@ final class TenantPolicies {
   static final String TENANT_POLICY = "smskit_tenant";
   static final String WORKER_POLICY = "smskit_across_tenants";
   private static final String DML = "SELECT, INSERT, UPDATE, DELETE";
+  private static final String ALL = DML + ", TRUNCATE, REFERENCES, TRIGGER";
 
   private TenantPolicies() {}
 
@@ -60,7 +61,9 @@ final class TenantPolicies {
       if (!table.hasTenant()) {
         // Tables of the whole installation (key checks): cross-tenant work only.
         grant(connection, statement, name, roles.workerRole());
-        statement.execute("REVOKE ALL ON " + name + " FROM " + app);
+        if (holds(connection, name, roles.appRole(), ALL)) {
+          statement.execute("REVOKE ALL ON " + name + " FROM " + app);
+        }
         continue;
       }
       if (!table.tenantPolicy()) {
@@ -92,18 +95,23 @@ final class TenantPolicies {
 
   private static void grant(Connection connection, Statement statement, String table, String role)
       throws SQLException {
+    if (!holds(connection, table, role, DML)) {
+      statement.execute("GRANT " + DML + " ON " + table + " TO " + quote(role));
+    }
+  }
+
+  /** True when {@code role} holds any of {@code privileges} on {@code table}. */
+  private static boolean holds(Connection connection, String table, String role, String privileges)
+      throws SQLException {
     try (PreparedStatement has = connection.prepareStatement("SELECT has_table_privilege(?, ?, ?)")) {
       has.setString(1, role);
       has.setString(2, table);
-      has.setString(3, DML);
+      has.setString(3, privileges);
       try (ResultSet rows = has.executeQuery()) {
         rows.next();
-        if (rows.getBoolean(1)) {
-          return;
-        }
+        return rows.getBoolean(1);
       }
     }
-    statement.execute("GRANT " + DML + " ON " + table + " TO " + quote(role));
   }
 
   private static void turnOff(Statement statement, String schema, List<Table> tables) throws SQLException {

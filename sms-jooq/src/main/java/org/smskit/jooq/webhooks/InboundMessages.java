@@ -70,6 +70,29 @@ final class InboundMessages {
     this.sending = sending;
   }
 
+  /** The row of an inbound message as both paths store it (this one, and {@link QuickInbound}'s statement). */
+  static Message received(UUID messageId, InboundMessageEvent event, @Nullable String body, String conversationId,
+      @Nullable SenderPhoneNumber ourNumber, @Nullable ServiceAccount svc, Instant now) {
+    return Message.builder()
+        .id(messageId)
+        .direction(Direction.INBOUND)
+        .from(event.from())
+        .to(event.to())
+        .body(body)
+        .mediaCount(event.media().size())
+        .status(MessageStatus.RECEIVED)
+        .provider(event.provider())
+        .providerMessageSid(event.providerMessageId())
+        .providerPayload(event.rawPayload())
+        .receivedAt(event.receivedAt())
+        .conversationId(conversationId)
+        .messageType(event.media().isEmpty() ? MessageType.SMS : MessageType.MMS)
+        .senderPhoneNumberId(ourNumber == null ? null : ourNumber.id())
+        .serviceAccountId(svc == null ? null : svc.id())
+        .createdAt(now)
+        .build();
+  }
+
   Stored store(Tx tx, SenderAccount account, InboundMessageEvent event) {
     Repositories r = tx.r();
     UUID messageId = Ids.newId();
@@ -98,24 +121,8 @@ final class InboundMessages {
     }
 
     String body = SmsText.sanitizeInbound(event.body());
-    Message message = r.messages().insert(Message.builder()
-        .id(messageId)
-        .direction(Direction.INBOUND)
-        .from(event.from())
-        .to(event.to())
-        .body(body)
-        .mediaCount(event.media().size())
-        .status(MessageStatus.RECEIVED)
-        .provider(event.provider())
-        .providerMessageSid(event.providerMessageId())
-        .providerPayload(event.rawPayload())
-        .receivedAt(event.receivedAt())
-        .conversationId(conversationId)
-        .messageType(event.media().isEmpty() ? MessageType.SMS : MessageType.MMS)
-        .senderPhoneNumberId(ourNumber.map(SenderPhoneNumber::id).orElse(null))
-        .serviceAccountId(svc == null ? null : svc.id())
-        .createdAt(now)
-        .build());
+    Message message = r.messages().insert(received(messageId, event, body, conversationId,
+        ourNumber.orElse(null), svc, now));
     List<Attachment> attachments = new ArrayList<>();
     for (InboundMedia media : event.media()) {
       String mimeType = storableMimeType(media.contentType());

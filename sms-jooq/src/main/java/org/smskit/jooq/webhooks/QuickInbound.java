@@ -11,16 +11,13 @@ import org.smskit.core.Nullable;
 import org.smskit.core.TenantId;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.ConversationState;
-import org.smskit.core.model.Direction;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
-import org.smskit.core.model.MessageType;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.spi.InboundMessageEvent;
-import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.SmsText;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.inbox.Contacts;
@@ -149,24 +146,9 @@ final class QuickInbound {
           event.provider() + ":" + event.providerMessageId())).orElse(null);
       return new Stored(new WebhookOutcome(event, Result.DUPLICATE, first), List.of());
     }
-    Message message = Message.builder()
-        .id(messageId)
-        .direction(Direction.INBOUND)
-        .from(event.from())
-        .to(event.to())
-        .body(body)
-        .mediaCount(0)
-        .status(MessageStatus.RECEIVED)
-        .provider(event.provider())
-        .providerMessageSid(event.providerMessageId())
-        .providerPayload(event.rawPayload())
-        .receivedAt(event.receivedAt())
-        .conversationId(conversationId)
-        .messageType(MessageType.SMS)
-        .senderPhoneNumberId(ourNumber.map(SenderPhoneNumber::id).orElse(null))
-        .serviceAccountId(svc == null ? null : svc.id())
-        .createdAt(now)
-        .build();
+    // This path takes text messages only (no media), so the row is the other path's for the same event.
+    Message message = InboundMessages.received(messageId, event, body, conversationId, ourNumber.orElse(null), svc,
+        now);
     List<SmsEvent> events = new java.util.ArrayList<>();
     if (ConversationState.CLOSED.dbValue().equals(row.stateBefore())) {
       ctx.read(tenant, r -> r.conversations().findByConversationId(conversationId))
