@@ -3,6 +3,10 @@ package org.smskit.jooq.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -116,6 +120,63 @@ class PartitionTest {
           .containsExactly("smskit.sms_messages_p_initial", "smskit." + partition(thisMonth()));
       assertThatThrownBy(() -> insertMessage(db, "m-far", Instant.now().plusSeconds(400L * 86_400)))
           .hasStackTraceContaining("no partition of relation \"sms_messages\" found for row");
+    }
+  }
+
+  /**
+   * A bulk send gives thousands of messages one {@code created_at}, while the statistics, gathered when every
+   * message had its own, call that column unique. The foreign key checks of their children look a message up by
+   * (tenant_id, id, created_at); no plan for that lookup, generic or custom, may read the siblings that share the
+   * timestamp and filter them (V8: the created_at index ends with id).
+   */
+  @Test
+  void aMessageIsFoundByItsKeyWithoutReadingTheMessagesThatShareItsTimestamp() {
+    try (TestDatabase db = TestPostgres.newDatabase()) {
+      SmsSchema.migrate(db.dataSource(), CONFIG);
+      db.execute("""
+          INSERT INTO smskit.sms_meta_conversation (tenant_id, id, conversation_id)
+            VALUES ('t1', gen_random_uuid(), 'c1');
+          INSERT INTO smskit.sms_messages (tenant_id, id, direction, from_number, to_number, body, status,
+            conversation_id, created_at)
+          SELECT 't1', gen_random_uuid(), 'inbound', '+14155550100', '+14155550101', 'q' || g, 'received', 'c1',
+                 now() - g * interval '1 second'
+          FROM generate_series(1, 2000) g;
+          ANALYZE smskit.sms_messages;
+          INSERT INTO smskit.sms_messages (tenant_id, id, direction, from_number, to_number, body, status,
+            conversation_id, created_at)
+          SELECT 't1', gen_random_uuid(), 'inbound', '+14155550100', '+14155550101', 'm' || g, 'received', 'c1',
+                 now()
+          FROM generate_series(1, 3000) g;
+          """);
+      String[] key = db.strings("SELECT tenant_id || ' ' || id || ' ' || created_at FROM smskit.sms_messages"
+          + " WHERE body = 'm1500'").get(0).split(" ", 3);
+      for (String mode : List.of("force_generic_plan", "force_custom_plan")) {
+        List<String> plan = keyLookupPlan(db, mode, key);
+        assertThat(plan).as(mode).anyMatch(line -> line.contains("Index"))
+            .anyMatch(line -> line.contains("actual rows=1 "))
+            .noneMatch(line -> line.contains("Rows Removed by Filter"));
+      }
+    }
+  }
+
+  /** The plan, as run, of the lookup PostgreSQL's foreign key checks make, prepared and run under {@code mode}. */
+  private static List<String> keyLookupPlan(TestDatabase db, String mode, String[] key) {
+    try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("SET plan_cache_mode = " + mode);
+      s.execute("PREPARE lookup(text, uuid, timestamptz) AS SELECT 1 FROM smskit.sms_messages x"
+          + " WHERE tenant_id = $1 AND id = $2 AND created_at = $3 FOR KEY SHARE OF x");
+      List<String> plan = new ArrayList<>();
+      try (ResultSet rows = s.executeQuery("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) EXECUTE lookup('" + key[0]
+          + "', '" + key[1] + "', '" + key[2] + "')")) {
+        while (rows.next()) {
+          plan.add(rows.getString(1));
+        }
+      }
+      s.execute("DEALLOCATE lookup");
+      s.execute("RESET plan_cache_mode");
+      return plan;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
