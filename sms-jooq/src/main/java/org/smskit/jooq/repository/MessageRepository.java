@@ -208,4 +208,10 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
   List<Field<Instant>> bookkeepingTimestamps() {
     return List.of(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.UPDATED_AT);
   }
+
+  /** The partition key: a row found with it is looked for in its month only. */
+  @Override
+  List<Field<?>> lookupKey() {
+    return List.of(SMS_MESSAGES.CREATED_AT);
+  }
 }

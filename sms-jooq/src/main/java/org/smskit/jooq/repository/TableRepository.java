@@ -110,25 +110,57 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
   }
 
   /**
-   * Writes many values over their stored rows as {@link #update} does, in one JDBC batch (one round trip), without
-   * reading them back.
+   * Writes many values over their stored rows as {@link #update} does, without reading them back: one {@code
+   * UPDATE ... FROM (VALUES ...)} per 1,000 values, planned once, rather than a statement per row.
    */
   public void updateAll(java.util.Collection<D> values) {
     if (values.isEmpty()) {
       return;
     }
-    List<org.jooq.Query> updates = new java.util.ArrayList<>(values.size());
-    for (D value : values) {
-      R record = dsl.newRecord(table);
-      fill(record, value);
-      record.changed(idField, false);
-      record.changed(tenantField, false);
-      for (Field<Instant> timestamp : bookkeepingTimestamps()) {
-        record.changed(timestamp, false);
+    List<Field<?>> keys = new java.util.ArrayList<>();
+    keys.add(idField);
+    keys.addAll(lookupKey());
+    List<Field<?>> written = new java.util.ArrayList<>();
+    for (Field<?> field : table.fields()) {
+      if (!field.equals(idField) && !field.equals(tenantField) && !bookkeepingTimestamps().contains(field)) {
+        written.add(field);
       }
-      updates.add(dsl.update(table).set(record).where(owned(), idField.eq(idOf(value))));
     }
-    dsl.batch(updates).execute();
+    List<Field<?>> columns = new java.util.ArrayList<>(keys);
+    columns.addAll(written);
+    String[] names = columns.stream().map(Field::getName).toArray(String[]::new);
+    List<D> all = List.copyOf(values);
+    for (int from = 0; from < all.size(); from += 1_000) {
+      List<org.jooq.RowN> rows = new java.util.ArrayList<>();
+      for (D value : all.subList(from, Math.min(all.size(), from + 1_000))) {
+        R record = dsl.newRecord(table);
+        fill(record, value);
+        rows.add(DSL.row(columns.stream().map(f -> typedValue(record, f)).toList()));
+      }
+      Table<?> v = DSL.values(rows.toArray(org.jooq.RowN[]::new)).as("v", names);
+      java.util.Map<Field<?>, Field<?>> set = new java.util.LinkedHashMap<>();
+      written.forEach(f -> set.put(f, v.field(f.getName())));
+      List<Condition> match = new java.util.ArrayList<>(List.of(owned()));
+      keys.forEach(k -> match.add(matches(k, v)));
+      dsl.update(table).set(set).from(v).where(match).execute();
+    }
+  }
+
+  /**
+   * Key columns besides the id that a lookup of one row may carry to find it faster (a partitioned table's
+   * partition key); {@link #updateAll} matches on them too. None by default.
+   */
+  List<Field<?>> lookupKey() {
+    return List.of();
+  }
+
+  /** A value of a VALUES list, cast to its column's type so that no row's NULL leaves the column untyped. */
+  private static <T> Field<T> typedValue(org.jooq.Record record, Field<T> field) {
+    return DSL.cast(DSL.val(record.get(field), field), field.getDataType());
+  }
+
+  private static <T> Condition matches(Field<T> key, Table<?> values) {
+    return key.eq(values.field(key.getName(), key.getType()));
   }
 
   /** Reads a row that must exist. */
