@@ -8,6 +8,7 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +28,8 @@ import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.event.SmsEvent;
+import org.smskit.jooq.analysis.AnalysisConfig;
+import org.smskit.jooq.analysis.AnalysisWorker;
 import org.smskit.jooq.inbox.MessageView;
 import org.smskit.jooq.optout.RecipientOptedOutException;
 import org.smskit.jooq.repository.ConversationRepository.InboxEntry;
@@ -141,6 +144,14 @@ public final class InboxDemo {
 
       sendThroughRealProvider(sms, env, out);
 
+      // Conversation analysis (summary, key points, sentiment) runs in the background in a host:
+      // sms.analytics().worker(AnalysisConfig.defaults()).start(). Here one round, with no debounce, on this thread.
+      try (AnalysisWorker analysis = sms.analytics().worker(AnalysisConfig.builder().debounce(Duration.ZERO)
+          .build())) {
+        out.printf("analysed %d conversations offline (lexicon analyzer: no text leaves the process)%n",
+            analysis.runOnce());
+      }
+
       String adaConversation = sms.message(toAda.messageId()).message().conversationId();
       UUID adaMessage = sms.timeline(adaConversation, PageRequest.first(10)).items().get(0).message().id();
       sms.linkCustomer(adaConversation, 7); // Ada is customer 7 in the host's CRM
@@ -165,6 +176,10 @@ public final class InboxDemo {
       out.printf("%-38s %-14s %8d %7d  %s%n", c.conversationId(),
           entry.customerName() == null ? "-" : entry.customerName(), c.messageCount(), c.unreadCount(),
           c.lastMessageAt());
+      if (c.summaryUpdatedAt() != null) {
+        out.printf("    sentiment %s%s, summary: %s%n", c.sentimentScore(),
+            c.emotion() == null ? "" : " (" + c.emotion() + ")", c.summaryText());
+      }
     }
   }
 

@@ -36,6 +36,8 @@ class InboxDemoTest {
     assertThat(ada.customerName()).isEqualTo("Ada Lovelace");
     assertThat(adas.messageCount()).as("two sent, one reply stored once").isEqualTo(3);
     assertThat(adas.unreadCount()).isZero();
+    assertThat(adas.summaryText()).as("analysed offline").contains("Customer: ");
+    assertThat(adas.sentimentScore()).as("a thankful reply").isPositive();
     assertThat(summary.eventCount()).isGreaterThanOrEqualTo(6);
     assertThat(text)
         .contains("the retry with the same idempotency key returned the first message")

@@ -90,6 +90,7 @@ public final class Benchmark {
   static final int BULK = 5_000;
   static final int STREAMED = 100_000;
   static final int DISPATCH = 2_000;
+  static final int ANALYSED = 2_000;
   static final int WORKERS = 4;
   static final int BATCH = 50;
   static final String ACCOUNT_SID = "AC" + "0123456789abcdef".repeat(2);
@@ -149,6 +150,8 @@ public final class Benchmark {
   }
 
   private List<String> run(boolean server) throws Exception {
+    // First, while the database holds no other conversations: the worker's sweep spans the installation.
+    String analysed = analysis();
     List<String> rows = new ArrayList<>();
     rows.add("| workload | threads | calls | smskit/s | smskit p50 / p99 ms | baseline | baseline/s"
         + " | baseline p50 / p99 ms | ratio | target |");
@@ -171,6 +174,8 @@ public final class Benchmark {
     }
     rows.add("");
     rows.add(streamed());
+    rows.add("");
+    rows.add(analysed);
     rows.add("");
     rows.add(String.format(Locale.ROOT, "%d cores, Java %s, %s (%s); median of %d rounds after a warm-up round."
             + " Per-call latency; the bulk rows count recipients and the dispatcher rows messages.",
@@ -395,6 +400,56 @@ public final class Benchmark {
             + " heap in use peaked %,d MB above the %,d MB live before (garbage included: the sum of the heap"
             + " pools' peaks), and %,d MB was live after a GC.", STREAMED, summary.queued(), STREAMED / seconds,
         (peak - before) >> 20, before >> 20, Math.max(0, after - before) >> 20);
+  }
+
+  /**
+   * The offline lexicon analyzer alone over {@value #ANALYSED} synthetic conversations of ten messages (best of
+   * three passes after a warm-up), and the analysis worker end to end over as many stored conversations of one
+   * inbound message each: sweep, claim, read the window, analyse, store the result and its audit row.
+   */
+  private String analysis() throws Exception {
+    org.smskit.core.analysis.ConversationAnalyzer lexicon = new org.smskit.core.analysis.LexiconAnalyzerFactory()
+        .create(org.smskit.core.analysis.AnalyzerConfig.of(Map.of()));
+    String[] lines = {"Hi, where is my order #%d? It was due yesterday.", "Sorry for the delay! It ships today.",
+        "That's not good enough, I needed it for a birthday :(", "We understand. We refunded the shipping fee.",
+        "OK thanks, that helps a bit", "Tracking: it arrives Friday before noon.", "Great, thank you so much!!",
+        "You're welcome, anything else?", "No that's all", "Have a nice day 🙂"};
+    List<org.smskit.core.analysis.AnalysisRequest> requests = new ArrayList<>();
+    Instant at = Instant.parse("2026-01-01T10:00:00Z");
+    for (int c = 0; c < ANALYSED; c++) {
+      List<org.smskit.core.analysis.AnalysisMessage> messages = new ArrayList<>();
+      for (int m = 0; m < lines.length; m++) {
+        messages.add(new org.smskit.core.analysis.AnalysisMessage(m % 2 == 0
+            ? org.smskit.core.model.Direction.INBOUND : org.smskit.core.model.Direction.OUTBOUND,
+            at.plusSeconds(60L * m), String.format(Locale.ROOT, lines[m], c)));
+      }
+      requests.add(new org.smskit.core.analysis.AnalysisRequest("c" + c, messages));
+    }
+    double best = 0;
+    for (int pass = 0; pass < 4; pass++) {
+      long start = System.nanoTime();
+      for (org.smskit.core.analysis.AnalysisRequest request : requests) {
+        lexicon.analyze(request);
+      }
+      double rate = ANALYSED / ((System.nanoTime() - start) / 1e9);
+      best = pass == 0 ? 0 : Math.max(best, rate); // the first pass warms up
+    }
+    for (String from : recipients(ANALYSED)) {
+      sms.handleWebhook(account, twilioInbound(from));
+    }
+    org.smskit.jooq.analysis.AnalysisWorker worker = sms.analytics().worker(
+        org.smskit.jooq.analysis.AnalysisConfig.builder().debounce(Duration.ZERO).batchSize(100).build());
+    long start = System.nanoTime();
+    int analysed = 0;
+    for (int claimed; (claimed = worker.runOnce()) > 0; ) {
+      analysed += claimed;
+    }
+    double worked = analysed / ((System.nanoTime() - start) / 1e9);
+    worker.close();
+    return String.format(Locale.ROOT, "Offline conversation analysis: the lexicon analyzer alone %,.0f"
+        + " conversations/s (10 messages each, one thread); the analysis worker end to end %,.0f conversations/s"
+        + " (%,d conversations of one message: sweep, claim, window, analyse, store, audit).", best, worked,
+        analysed);
   }
 
   // ---------------------------------------------------------------------------------------------------------

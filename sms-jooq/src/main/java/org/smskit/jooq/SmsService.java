@@ -39,6 +39,9 @@ import org.smskit.core.spi.WebhookEvent;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.text.SmsText;
 import org.smskit.jooq.accounts.Accounts;
+import org.smskit.core.analysis.ConversationAnalyzerFactory;
+import org.smskit.jooq.analysis.Analyzers;
+import org.smskit.jooq.analysis.ConversationAnalytics;
 import org.smskit.jooq.accounts.RotationReport;
 import org.smskit.jooq.dispatch.Dispatch;
 import org.smskit.jooq.dispatch.DispatchStats;
@@ -107,6 +110,7 @@ public final class SmsService implements AutoCloseable {
   private final Inbox inbox;
   private final Contacts contacts;
   private final Reactions reactions;
+  private final ConversationAnalytics analytics;
 
   /** The behaviour every tenant view of one service shares. */
   private record Options(
@@ -117,7 +121,8 @@ public final class SmsService implements AutoCloseable {
       OptOutPolicy optOutPolicy,
       @Nullable QuietHours quietHours,
       DispatcherConfig dispatch,
-      DataSource migrationDataSource) {}
+      DataSource migrationDataSource,
+      Analyzers analyzers) {}
 
   private SmsService(SmsContext ctx, Options options, TenantId tenant) {
     this.ctx = ctx;
@@ -133,6 +138,7 @@ public final class SmsService implements AutoCloseable {
     this.inbox = new Inbox(ctx, tenant);
     this.contacts = new Contacts(ctx, tenant);
     this.reactions = new Reactions(ctx, tenant);
+    this.analytics = new ConversationAnalytics(ctx, tenant, options.analyzers());
   }
 
   /**
@@ -188,13 +194,22 @@ public final class SmsService implements AutoCloseable {
     return ctx.db().inTransaction(tenant, work);
   }
 
-  /** Stops the dispatchers it started and closes the provider clients this service opened. */
+  /**
+   * Conversation analysis for this tenant: summaries, key points and sentiment on {@link Conversation}, a
+   * background worker that fills them, on-demand analysis and the query by sentiment.
+   */
+  public ConversationAnalytics analytics() {
+    return analytics;
+  }
+
+  /** Stops the workers it started and closes the provider and analyzer clients this service opened. */
   @Override
   public void close() {
     for (Worker worker : List.copyOf(ctx.workers())) {
       worker.close();
     }
     ctx.providers().close();
+    options.analyzers().close();
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -632,6 +647,7 @@ public final class SmsService implements AutoCloseable {
     private QuietHours quietHours;
     private DispatcherConfig dispatch = DispatcherConfig.builder().build();
     private final List<SmsListener> listeners = new ArrayList<>();
+    private @Nullable List<ConversationAnalyzerFactory> analyzers;
     private DataSource workerDataSource;
     private DataSource migrationDataSource;
 
@@ -724,6 +740,15 @@ public final class SmsService implements AutoCloseable {
     /** Adds a listener; listeners hear events after their transaction committed, in the order added. */
     public Builder listener(SmsListener value) { listeners.add(Require.nonNull(value, "listener")); return this; }
 
+    /**
+     * The conversation analyzers tenants may choose from ({@code ConversationAnalytics.useAnalyzer}); default:
+     * those on the class path ({@code META-INF/services}). The built-in {@code lexicon} analyzer must be among them.
+     */
+    public Builder analyzers(ConversationAnalyzerFactory... value) {
+      analyzers = List.of(value);
+      return this;
+    }
+
     public SmsService build() {
       PhoneNumbers phones = defaultRegion == null ? PhoneNumbers.create() : PhoneNumbers.withDefaultRegion(defaultRegion);
       SecretCipher cipher = new SecretCipher(keys);
@@ -735,7 +760,8 @@ public final class SmsService implements AutoCloseable {
           new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl);
       Options options = new Options(conversationScope, stickySender, helpReply, keywordOptOutScope,
           new OptOutPolicy(transactionalIgnoresMarketingOptOut), quietHours, dispatch,
-          migrationDataSource != null ? migrationDataSource : dataSource);
+          migrationDataSource != null ? migrationDataSource : dataSource,
+          new Analyzers(analyzers != null ? analyzers : Analyzers.discover(), credentials, clock));
       return new SmsService(ctx, options, TenantId.DEFAULT);
     }
   }

@@ -44,12 +44,13 @@ class ArchitectureTest {
   static final String WEBHOOKS = ROOT + ".webhooks..";
   static final String INBOX = ROOT + ".inbox..";
   static final String OPTOUT = ROOT + ".optout..";
+  static final String ANALYSIS = ROOT + ".analysis..";
   static final String INTERNAL = ROOT + ".internal..";
   static final String EVENT = ROOT + ".event..";
   static final String REPOSITORY = ROOT + ".repository..";
   static final String SCHEMA = ROOT + ".schema..";
   static final String GENERATED = ROOT + ".generated..";
-  static final String[] CAPABILITIES = {ACCOUNTS, SENDING, DISPATCH, WEBHOOKS, INBOX, OPTOUT};
+  static final String[] CAPABILITIES = {ACCOUNTS, SENDING, DISPATCH, WEBHOOKS, INBOX, OPTOUT, ANALYSIS};
   static final String[] BELOW_CAPABILITIES = {INTERNAL, EVENT, REPOSITORY, SCHEMA, GENERATED};
 
   /**
@@ -60,6 +61,8 @@ class ArchitectureTest {
       ACCOUNTS, List.of(),
       INBOX, List.of(),
       OPTOUT, List.of(),
+      // Conversation analysis reads what the others wrote, through the repositories only.
+      ANALYSIS, List.of(),
       // Outbound/Bulk create contacts and conversation keys (Contacts.describe, ConversationKeys,
       // ConversationScope) and refuse opted-out recipients (OptOutPolicy).
       SENDING, List.of(INBOX, OPTOUT),
@@ -79,7 +82,8 @@ class ArchitectureTest {
       ROOT + ".dispatch.Snapshot", ROOT + ".dispatch.Batch", ROOT + ".dispatch.Call", ROOT + ".dispatch.CallResult",
       ROOT + ".sending.Outbound", ROOT + ".sending.Bulk", ROOT + ".sending.SendPolicy", ROOT + ".sending.QuickQueue",
       ROOT + ".webhooks.InboundMessages", ROOT + ".webhooks.StatusReports", ROOT + ".webhooks.QuickInbound",
-      ROOT + ".webhooks.Keywords");
+      ROOT + ".webhooks.Keywords",
+      ROOT + ".analysis.AnalysisQueue", ROOT + ".analysis.Analysis");
 
   /**
    * Everything public in the capability packages (nested types included when reachable), so that a new public
@@ -99,7 +103,10 @@ class ArchitectureTest {
       SENDING, Set.of("Sending", "SendRequest", "SendRequest$Builder", "SendReceipt", "BulkSendRequest",
           "BulkMessage", "BulkSummary", "BulkResult", "BulkResult$Outcome", "MediaItem", "QuietHours",
           "SendTiming"), // shared: dispatch re-applies priority and quiet hours
-      WEBHOOKS, Set.of("Webhooks", "WebhookOutcome", "WebhookOutcome$Result"));
+      WEBHOOKS, Set.of("Webhooks", "WebhookOutcome", "WebhookOutcome$Result"),
+      ANALYSIS, Set.of("ConversationAnalytics", "AnalysisWorker", // the capability, and the worker it makes
+          "AnalysisConfig", "AnalysisConfig$Builder",
+          "Analyzers")); // created by SmsService and shared by its tenant views; no method of it is public
 
   static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -167,10 +174,12 @@ class ArchitectureTest {
 
   @Test
   void generatedCodeIsUsedOnlyByRepositoriesAndTheDispatchQueue() {
-    // Repositories confine every query to their tenant. DispatchQueue is the one exception: the dispatcher's
-    // claim, leases, buckets and circuits span tenants, so their SQL lives next to the dispatcher rather than in
-    // a tenant-bound repository. The schema package migrates with Flyway's SQL files and needs no generated code.
+    // Repositories confine every query to their tenant. DispatchQueue and AnalysisQueue are the exceptions: the
+    // dispatcher's claim, leases, buckets and circuits, and the analysis worker's sweep and claim, span tenants,
+    // so their SQL lives next to their worker rather than in a tenant-bound repository (every statement of theirs
+    // names its tenant). The schema package migrates with Flyway's SQL files and needs no generated code.
     noClasses().that().resideOutsideOfPackages(REPOSITORY, GENERATED).and(not(dispatchQueue()))
+        .and(not(analysisQueue()))
         .should().dependOnClassesThat().resideInAPackage(GENERATED)
         .check(MAIN);
   }
@@ -186,8 +195,10 @@ class ArchitectureTest {
 
   @Test
   void onlyRepositoriesAndTheDispatchQueueBuildSql() {
-    DescribedPredicate<JavaClass> sqlHomes = resideInAnyPackage(REPOSITORY, GENERATED).or(dispatchQueue());
-    DescribedPredicate<JavaClass> elsewhere = describe("reside outside repository, generated and DispatchQueue",
+    DescribedPredicate<JavaClass> sqlHomes = resideInAnyPackage(REPOSITORY, GENERATED).or(dispatchQueue())
+        .or(analysisQueue());
+    DescribedPredicate<JavaClass> elsewhere = describe("reside outside repository, generated, DispatchQueue and"
+            + " AnalysisQueue",
         (JavaClass c) -> !sqlHomes.test(c));
     // Elsewhere the one jOOQ type is DSLContext: the handle of a cross-tenant transaction
     // (SmsDatabase.inTransactionAcrossTenants, internal.Across) that the dispatcher hands on to DispatchQueue...
@@ -202,10 +213,10 @@ class ArchitectureTest {
     noClasses().that(elsewhere)
         .should().accessClassesThat(type(DSLContext.class))
         .check(MAIN);
-    // ... and only the dispatcher holds one.
-    noClasses().that().resideOutsideOfPackages(REPOSITORY, GENERATED, INTERNAL, DISPATCH)
+    // ... and only the dispatcher and the analysis worker hold one.
+    noClasses().that().resideOutsideOfPackages(REPOSITORY, GENERATED, INTERNAL, DISPATCH, ANALYSIS)
         .should().dependOnClassesThat(type(DSLContext.class))
-        .because("a transaction across tenants is for the dispatcher only")
+        .because("a transaction across tenants is for the dispatcher and the analysis worker only")
         .check(MAIN);
     // The exceptions are still needed.
     Set<String> present = MAIN.stream().flatMap(c -> c.getDirectDependenciesFromSelf().stream())
@@ -279,6 +290,14 @@ class ArchitectureTest {
     String name = ROOT + ".dispatch.DispatchQueue";
     assertThat(MAIN.contain(name)).as(name + " exists").isTrue();
     return describe("belong to DispatchQueue",
+        (JavaClass c) -> c.getName().equals(name) || c.getName().startsWith(name + "$"));
+  }
+
+  /** AnalysisQueue with its nested types. */
+  private static DescribedPredicate<JavaClass> analysisQueue() {
+    String name = ROOT + ".analysis.AnalysisQueue";
+    assertThat(MAIN.contain(name)).as(name + " exists").isTrue();
+    return describe("belong to AnalysisQueue",
         (JavaClass c) -> c.getName().equals(name) || c.getName().startsWith(name + "$"));
   }
 

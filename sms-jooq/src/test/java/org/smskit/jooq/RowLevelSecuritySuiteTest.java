@@ -56,4 +56,12 @@ class RowLevelSecuritySuiteTest {
       return true;
     }
   }
+
+  @Nested
+  class Analysis extends ConversationAnalysisTest {
+    @Override
+    boolean rowLevelSecurity() {
+      return true;
+    }
+  }
 }

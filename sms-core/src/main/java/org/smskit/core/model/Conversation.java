@@ -17,6 +17,8 @@ import org.smskit.core.Require;
  * @param unreadCount inbound messages not yet read
  * @param sentimentScore between -1 and 1
  * @param confidenceScore between 0 and 1
+ * @param aiIntent the analyzer's intent label of the customer's last message ({@code question}, {@code complaint})
+ * @param aiLanguage the language the analyzer read ({@code en}); set with no summary when it could not read it
  */
 public record Conversation(
     UUID id,
@@ -41,6 +43,8 @@ public record Conversation(
     @Nullable String aiModel,
     @Nullable BigDecimal confidenceScore,
     @Nullable Instant summaryUpdatedAt,
+    @Nullable String aiIntent,
+    @Nullable String aiLanguage,
     int unreadCount,
     @Nullable Instant createdAt,
     @Nullable Instant updatedAt) {
@@ -88,6 +92,8 @@ public record Conversation(
     private String aiModel;
     private BigDecimal confidenceScore;
     private Instant summaryUpdatedAt;
+    private String aiIntent;
+    private String aiLanguage;
     private int unreadCount;
     private Instant createdAt;
     private Instant updatedAt;
@@ -117,6 +123,8 @@ public record Conversation(
       aiModel = c.aiModel;
       confidenceScore = c.confidenceScore;
       summaryUpdatedAt = c.summaryUpdatedAt;
+      aiIntent = c.aiIntent;
+      aiLanguage = c.aiLanguage;
       unreadCount = c.unreadCount;
       createdAt = c.createdAt;
       updatedAt = c.updatedAt;
@@ -144,6 +152,8 @@ public record Conversation(
     public Builder aiModel(@Nullable String value) { aiModel = value; return this; }
     public Builder confidenceScore(@Nullable BigDecimal value) { confidenceScore = value; return this; }
     public Builder summaryUpdatedAt(@Nullable Instant value) { summaryUpdatedAt = value; return this; }
+    public Builder aiIntent(@Nullable String value) { aiIntent = value; return this; }
+    public Builder aiLanguage(@Nullable String value) { aiLanguage = value; return this; }
     public Builder unreadCount(int value) { unreadCount = value; return this; }
     public Builder createdAt(@Nullable Instant value) { createdAt = value; return this; }
     public Builder updatedAt(@Nullable Instant value) { updatedAt = value; return this; }
@@ -152,6 +162,7 @@ public record Conversation(
       return new Conversation(id, conversationId, customerIdCrm, assignedStaffId, status, priority, tags, state,
           conversationStart, conversationEnd, lastMessageAt, messageCount, journeyStage, emotion, nextAction,
           summaryText, replyQuality, keyPoints, sentimentScore, aiModel, confidenceScore, summaryUpdatedAt,
+          aiIntent, aiLanguage,
           unreadCount, createdAt, updatedAt);
     }
   }

@@ -56,6 +56,12 @@ public final class Credentials {
     return cipher.reencrypt(value, context);
   }
 
+  /** {@code value} encrypted under the active key, bound to {@code context}. */
+  public EncryptedValue encrypt(String value, SecretContext context) {
+    requireActiveKey();
+    return cipher.encrypt(value, context);
+  }
+
   public static SecretContext tokenContext(TenantId tenant, UUID accountId) {
     return SecretContext.of(tenant, TABLE, "auth_token", accountId);
   }

@@ -3,6 +3,7 @@ package org.smskit.jooq.repository;
 import static org.smskit.jooq.generated.Tables.SMS_MESSAGES;
 import static org.smskit.jooq.generated.Tables.SMS_META_CONVERSATION;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -182,6 +183,22 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
     return Pages.of(rows, page, Conversation::lastMessageAt, Conversation::id);
   }
 
+  /**
+   * Analysed conversations with a sentiment from {@code min} to {@code max}, in {@code state} (any when null), by
+   * sentiment then id, after the keyset {@code (afterScore, afterId)} when given.
+   */
+  public List<Conversation> bySentiment(BigDecimal min, BigDecimal max, @Nullable String state,
+      @Nullable BigDecimal afterScore, @Nullable UUID afterId, int limit) {
+    var mc = SMS_META_CONVERSATION;
+    return dsl.selectFrom(mc)
+        .where(owned(), mc.SENTIMENT_SCORE.between(min, max),
+            state == null ? DSL.noCondition() : mc.STATE.eq(state),
+            afterScore == null ? DSL.noCondition() : DSL.row(mc.SENTIMENT_SCORE, mc.ID).gt(afterScore, afterId))
+        .orderBy(mc.SENTIMENT_SCORE.asc(), mc.ID.asc())
+        .limit(limit)
+        .fetch(this::toDomain);
+  }
+
   /** The spec's "conversation with message count": the rollup plus a real count of its messages. */
   public Optional<CountedConversation> withActualMessageCount(String conversationId) {
     var mc = SMS_META_CONVERSATION;
@@ -220,6 +237,8 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
         .aiModel(r.getAiModel())
         .confidenceScore(r.getConfidenceScore())
         .summaryUpdatedAt(r.getSummaryUpdatedAt())
+        .aiIntent(r.getAiIntent())
+        .aiLanguage(r.getAiLanguage())
         .unreadCount(r.getUnreadCount())
         .createdAt(r.getCreatedAt())
         .updatedAt(r.getUpdatedAt())
@@ -250,6 +269,8 @@ public final class ConversationRepository extends TableRepository<SmsMetaConvers
     r.setAiModel(c.aiModel());
     r.setConfidenceScore(c.confidenceScore());
     r.setSummaryUpdatedAt(c.summaryUpdatedAt());
+    r.setAiIntent(c.aiIntent());
+    r.setAiLanguage(c.aiLanguage());
     r.setUnreadCount(c.unreadCount());
     r.setCreatedAt(c.createdAt());
     r.setUpdatedAt(c.updatedAt());

@@ -8,6 +8,8 @@ import org.jooq.Index;
 import org.jooq.OrderField;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
+import org.smskit.jooq.generated.tables.SmsAnalysisRuns;
+import org.smskit.jooq.generated.tables.SmsAnalysisTasks;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsContacts;
 import org.smskit.jooq.generated.tables.SmsHeldMessages;
@@ -34,6 +36,9 @@ public class Indexes {
     // INDEX definitions
     // -------------------------------------------------------------------------
 
+    public static final Index IDX_SMS_ANALYSIS_RUNS_CONVERSATION = Internal.createIndex(DSL.name("idx_sms_analysis_runs_conversation"), SmsAnalysisRuns.SMS_ANALYSIS_RUNS, new OrderField[] { SmsAnalysisRuns.SMS_ANALYSIS_RUNS.TENANT_ID, SmsAnalysisRuns.SMS_ANALYSIS_RUNS.CONVERSATION_ID, SmsAnalysisRuns.SMS_ANALYSIS_RUNS.CREATED_AT }, false);
+    public static final Index IDX_SMS_ANALYSIS_RUNS_CREATED = Internal.createIndex(DSL.name("idx_sms_analysis_runs_created"), SmsAnalysisRuns.SMS_ANALYSIS_RUNS, new OrderField[] { SmsAnalysisRuns.SMS_ANALYSIS_RUNS.CREATED_AT }, false);
+    public static final Index IDX_SMS_ANALYSIS_TASKS_DUE = Internal.createIndex(DSL.name("idx_sms_analysis_tasks_due"), SmsAnalysisTasks.SMS_ANALYSIS_TASKS, new OrderField[] { SmsAnalysisTasks.SMS_ANALYSIS_TASKS.DUE_AT }, false);
     public static final Index IDX_SMS_ATTACHMENTS_MESSAGE_ID = Internal.createIndex(DSL.name("idx_sms_attachments_message_id"), SmsAttachments.SMS_ATTACHMENTS, new OrderField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.MESSAGE_ID }, false);
     public static final Index IDX_SMS_ATTACHMENTS_PROVIDER_MEDIA = Internal.createIndex(DSL.name("idx_sms_attachments_provider_media"), SmsAttachments.SMS_ATTACHMENTS, new OrderField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.PROVIDER_MEDIA_SID }, false);
     public static final Index IDX_SMS_CONTACTS_ASSIGNED_PHONE = Internal.createIndex(DSL.name("idx_sms_contacts_assigned_phone"), SmsContacts.SMS_CONTACTS, new OrderField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID }, false);
@@ -59,6 +64,7 @@ public class Indexes {
     public static final Index IDX_SMS_META_CONVERSATION_CUSTOMER = Internal.createIndex(DSL.name("idx_sms_meta_conversation_customer"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.CUSTOMER_ID_CRM }, false);
     public static final Index IDX_SMS_META_CONVERSATION_INBOX = Internal.createIndex(DSL.name("idx_sms_meta_conversation_inbox"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.LAST_MESSAGE_AT.desc(), SmsMetaConversation.SMS_META_CONVERSATION.ID.desc() }, false);
     public static final Index IDX_SMS_META_CONVERSATION_LAST_MESSAGE = Internal.createIndex(DSL.name("idx_sms_meta_conversation_last_message"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.LAST_MESSAGE_AT.desc(), SmsMetaConversation.SMS_META_CONVERSATION.ID.desc() }, false);
+    public static final Index IDX_SMS_META_CONVERSATION_SENTIMENT = Internal.createIndex(DSL.name("idx_sms_meta_conversation_sentiment"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.STATE, SmsMetaConversation.SMS_META_CONVERSATION.SENTIMENT_SCORE, SmsMetaConversation.SMS_META_CONVERSATION.ID }, false);
     public static final Index IDX_SMS_META_CONVERSATION_STAFF = Internal.createIndex(DSL.name("idx_sms_meta_conversation_staff"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.ASSIGNED_STAFF_ID, SmsMetaConversation.SMS_META_CONVERSATION.LAST_MESSAGE_AT.desc(), SmsMetaConversation.SMS_META_CONVERSATION.ID.desc() }, false);
     public static final Index IDX_SMS_META_CONVERSATION_STATE = Internal.createIndex(DSL.name("idx_sms_meta_conversation_state"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.STATE }, false);
     public static final Index IDX_SMS_META_CONVERSATION_STATUS = Internal.createIndex(DSL.name("idx_sms_meta_conversation_status"), SmsMetaConversation.SMS_META_CONVERSATION, new OrderField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.STATUS }, false);

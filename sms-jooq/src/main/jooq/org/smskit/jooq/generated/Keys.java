@@ -10,6 +10,10 @@ import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
 import org.smskit.jooq.generated.tables.SmsAccountPauses;
+import org.smskit.jooq.generated.tables.SmsAnalysisRuns;
+import org.smskit.jooq.generated.tables.SmsAnalysisSweeps;
+import org.smskit.jooq.generated.tables.SmsAnalysisTasks;
+import org.smskit.jooq.generated.tables.SmsAnalyzerSettings;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
@@ -29,6 +33,10 @@ import org.smskit.jooq.generated.tables.SmsSenderAccounts;
 import org.smskit.jooq.generated.tables.SmsSenderPhoneNumbers;
 import org.smskit.jooq.generated.tables.SmsServiceAccounts;
 import org.smskit.jooq.generated.tables.records.SmsAccountPausesRecord;
+import org.smskit.jooq.generated.tables.records.SmsAnalysisRunsRecord;
+import org.smskit.jooq.generated.tables.records.SmsAnalysisSweepsRecord;
+import org.smskit.jooq.generated.tables.records.SmsAnalysisTasksRecord;
+import org.smskit.jooq.generated.tables.records.SmsAnalyzerSettingsRecord;
 import org.smskit.jooq.generated.tables.records.SmsAttachmentsRecord;
 import org.smskit.jooq.generated.tables.records.SmsCircuitBreakersRecord;
 import org.smskit.jooq.generated.tables.records.SmsContactsRecord;
@@ -61,6 +69,10 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final UniqueKey<SmsAccountPausesRecord> SMS_ACCOUNT_PAUSES_PKEY = Internal.createUniqueKey(SmsAccountPauses.SMS_ACCOUNT_PAUSES, DSL.name("sms_account_pauses_pkey"), new TableField[] { SmsAccountPauses.SMS_ACCOUNT_PAUSES.TENANT_ID, SmsAccountPauses.SMS_ACCOUNT_PAUSES.ACCOUNT_ID }, true);
+    public static final UniqueKey<SmsAnalysisRunsRecord> SMS_ANALYSIS_RUNS_PKEY = Internal.createUniqueKey(SmsAnalysisRuns.SMS_ANALYSIS_RUNS, DSL.name("sms_analysis_runs_pkey"), new TableField[] { SmsAnalysisRuns.SMS_ANALYSIS_RUNS.TENANT_ID, SmsAnalysisRuns.SMS_ANALYSIS_RUNS.ID }, true);
+    public static final UniqueKey<SmsAnalysisSweepsRecord> SMS_ANALYSIS_SWEEPS_PKEY = Internal.createUniqueKey(SmsAnalysisSweeps.SMS_ANALYSIS_SWEEPS, DSL.name("sms_analysis_sweeps_pkey"), new TableField[] { SmsAnalysisSweeps.SMS_ANALYSIS_SWEEPS.ID }, true);
+    public static final UniqueKey<SmsAnalysisTasksRecord> SMS_ANALYSIS_TASKS_PKEY = Internal.createUniqueKey(SmsAnalysisTasks.SMS_ANALYSIS_TASKS, DSL.name("sms_analysis_tasks_pkey"), new TableField[] { SmsAnalysisTasks.SMS_ANALYSIS_TASKS.TENANT_ID, SmsAnalysisTasks.SMS_ANALYSIS_TASKS.CONVERSATION_ID }, true);
+    public static final UniqueKey<SmsAnalyzerSettingsRecord> SMS_ANALYZER_SETTINGS_PKEY = Internal.createUniqueKey(SmsAnalyzerSettings.SMS_ANALYZER_SETTINGS, DSL.name("sms_analyzer_settings_pkey"), new TableField[] { SmsAnalyzerSettings.SMS_ANALYZER_SETTINGS.TENANT_ID }, true);
     public static final UniqueKey<SmsAttachmentsRecord> SMS_ATTACHMENTS_PKEY = Internal.createUniqueKey(SmsAttachments.SMS_ATTACHMENTS, DSL.name("sms_attachments_pkey"), new TableField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.ID }, true);
     public static final UniqueKey<SmsCircuitBreakersRecord> SMS_CIRCUIT_BREAKERS_PKEY = Internal.createUniqueKey(SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS, DSL.name("sms_circuit_breakers_pkey"), new TableField[] { SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.TENANT_ID, SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.ACCOUNT_ID }, true);
     public static final UniqueKey<SmsContactsRecord> SMS_CONTACTS_PKEY = Internal.createUniqueKey(SmsContacts.SMS_CONTACTS, DSL.name("sms_contacts_pkey"), new TableField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ID }, true);
@@ -86,6 +98,7 @@ public class Keys {
     // -------------------------------------------------------------------------
 
     public static final ForeignKey<SmsAccountPausesRecord, SmsSenderAccountsRecord> SMS_ACCOUNT_PAUSES__SMS_ACCOUNT_PAUSES_ACCOUNT_FKEY = Internal.createForeignKey(SmsAccountPauses.SMS_ACCOUNT_PAUSES, DSL.name("sms_account_pauses_account_fkey"), new TableField[] { SmsAccountPauses.SMS_ACCOUNT_PAUSES.TENANT_ID, SmsAccountPauses.SMS_ACCOUNT_PAUSES.ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
+    public static final ForeignKey<SmsAnalysisTasksRecord, SmsMetaConversationRecord> SMS_ANALYSIS_TASKS__SMS_ANALYSIS_TASKS_CONVERSATION_FKEY = Internal.createForeignKey(SmsAnalysisTasks.SMS_ANALYSIS_TASKS, DSL.name("sms_analysis_tasks_conversation_fkey"), new TableField[] { SmsAnalysisTasks.SMS_ANALYSIS_TASKS.TENANT_ID, SmsAnalysisTasks.SMS_ANALYSIS_TASKS.CONVERSATION_ID }, Keys.SMS_META_CONVERSATION_CONVERSATION_ID_KEY, new TableField[] { SmsMetaConversation.SMS_META_CONVERSATION.TENANT_ID, SmsMetaConversation.SMS_META_CONVERSATION.CONVERSATION_ID }, true);
     public static final ForeignKey<SmsAttachmentsRecord, SmsMessagesRecord> SMS_ATTACHMENTS__SMS_ATTACHMENTS_MESSAGE_FKEY = Internal.createForeignKey(SmsAttachments.SMS_ATTACHMENTS, DSL.name("sms_attachments_message_fkey"), new TableField[] { SmsAttachments.SMS_ATTACHMENTS.TENANT_ID, SmsAttachments.SMS_ATTACHMENTS.MESSAGE_ID, SmsAttachments.SMS_ATTACHMENTS.MESSAGE_CREATED_AT }, Keys.SMS_MESSAGES_PKEY, new TableField[] { SmsMessages.SMS_MESSAGES.TENANT_ID, SmsMessages.SMS_MESSAGES.ID, SmsMessages.SMS_MESSAGES.CREATED_AT }, true);
     public static final ForeignKey<SmsCircuitBreakersRecord, SmsSenderAccountsRecord> SMS_CIRCUIT_BREAKERS__SMS_CIRCUIT_BREAKERS_ACCOUNT_FKEY = Internal.createForeignKey(SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS, DSL.name("sms_circuit_breakers_account_fkey"), new TableField[] { SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.TENANT_ID, SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS.ACCOUNT_ID }, Keys.SMS_SENDER_ACCOUNTS_PKEY, new TableField[] { SmsSenderAccounts.SMS_SENDER_ACCOUNTS.TENANT_ID, SmsSenderAccounts.SMS_SENDER_ACCOUNTS.ID }, true);
     public static final ForeignKey<SmsContactsRecord, SmsSenderPhoneNumbersRecord> SMS_CONTACTS__SMS_CONTACTS_ASSIGNED_PHONE_NUMBER_FKEY = Internal.createForeignKey(SmsContacts.SMS_CONTACTS, DSL.name("sms_contacts_assigned_phone_number_fkey"), new TableField[] { SmsContacts.SMS_CONTACTS.TENANT_ID, SmsContacts.SMS_CONTACTS.ASSIGNED_PHONE_NUMBER_ID }, Keys.SMS_SENDER_PHONE_NUMBERS_PKEY, new TableField[] { SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.TENANT_ID, SmsSenderPhoneNumbers.SMS_SENDER_PHONE_NUMBERS.ID }, true);

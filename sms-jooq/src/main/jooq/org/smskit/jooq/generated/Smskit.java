@@ -11,6 +11,10 @@ import org.jooq.Catalog;
 import org.jooq.Table;
 import org.jooq.impl.SchemaImpl;
 import org.smskit.jooq.generated.tables.SmsAccountPauses;
+import org.smskit.jooq.generated.tables.SmsAnalysisRuns;
+import org.smskit.jooq.generated.tables.SmsAnalysisSweeps;
+import org.smskit.jooq.generated.tables.SmsAnalysisTasks;
+import org.smskit.jooq.generated.tables.SmsAnalyzerSettings;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
@@ -49,6 +53,27 @@ public class Smskit extends SchemaImpl {
      * down).
      */
     public final SmsAccountPauses SMS_ACCOUNT_PAUSES = SmsAccountPauses.SMS_ACCOUNT_PAUSES;
+
+    /**
+     * The table <code>smskit.sms_analysis_runs</code>.
+     */
+    public final SmsAnalysisRuns SMS_ANALYSIS_RUNS = SmsAnalysisRuns.SMS_ANALYSIS_RUNS;
+
+    /**
+     * The table <code>smskit.sms_analysis_sweeps</code>.
+     */
+    public final SmsAnalysisSweeps SMS_ANALYSIS_SWEEPS = SmsAnalysisSweeps.SMS_ANALYSIS_SWEEPS;
+
+    /**
+     * Conversations waiting for analysis: one row each, coalesced and
+     * debounced.
+     */
+    public final SmsAnalysisTasks SMS_ANALYSIS_TASKS = SmsAnalysisTasks.SMS_ANALYSIS_TASKS;
+
+    /**
+     * The table <code>smskit.sms_analyzer_settings</code>.
+     */
+    public final SmsAnalyzerSettings SMS_ANALYZER_SETTINGS = SmsAnalyzerSettings.SMS_ANALYZER_SETTINGS;
 
     /**
      * Media of a message; deleted with it.
@@ -169,6 +194,10 @@ public class Smskit extends SchemaImpl {
     public final List<Table<?>> getTables() {
         return Arrays.asList(
             SmsAccountPauses.SMS_ACCOUNT_PAUSES,
+            SmsAnalysisRuns.SMS_ANALYSIS_RUNS,
+            SmsAnalysisSweeps.SMS_ANALYSIS_SWEEPS,
+            SmsAnalysisTasks.SMS_ANALYSIS_TASKS,
+            SmsAnalyzerSettings.SMS_ANALYZER_SETTINGS,
             SmsAttachments.SMS_ATTACHMENTS,
             SmsCircuitBreakers.SMS_CIRCUIT_BREAKERS,
             SmsContacts.SMS_CONTACTS,

@@ -5,6 +5,10 @@ package org.smskit.jooq.generated;
 
 
 import org.smskit.jooq.generated.tables.SmsAccountPauses;
+import org.smskit.jooq.generated.tables.SmsAnalysisRuns;
+import org.smskit.jooq.generated.tables.SmsAnalysisSweeps;
+import org.smskit.jooq.generated.tables.SmsAnalysisTasks;
+import org.smskit.jooq.generated.tables.SmsAnalyzerSettings;
 import org.smskit.jooq.generated.tables.SmsAttachments;
 import org.smskit.jooq.generated.tables.SmsCircuitBreakers;
 import org.smskit.jooq.generated.tables.SmsContacts;
@@ -36,6 +40,27 @@ public class Tables {
      * down).
      */
     public static final SmsAccountPauses SMS_ACCOUNT_PAUSES = SmsAccountPauses.SMS_ACCOUNT_PAUSES;
+
+    /**
+     * The table <code>smskit.sms_analysis_runs</code>.
+     */
+    public static final SmsAnalysisRuns SMS_ANALYSIS_RUNS = SmsAnalysisRuns.SMS_ANALYSIS_RUNS;
+
+    /**
+     * The table <code>smskit.sms_analysis_sweeps</code>.
+     */
+    public static final SmsAnalysisSweeps SMS_ANALYSIS_SWEEPS = SmsAnalysisSweeps.SMS_ANALYSIS_SWEEPS;
+
+    /**
+     * Conversations waiting for analysis: one row each, coalesced and
+     * debounced.
+     */
+    public static final SmsAnalysisTasks SMS_ANALYSIS_TASKS = SmsAnalysisTasks.SMS_ANALYSIS_TASKS;
+
+    /**
+     * The table <code>smskit.sms_analyzer_settings</code>.
+     */
+    public static final SmsAnalyzerSettings SMS_ANALYZER_SETTINGS = SmsAnalyzerSettings.SMS_ANALYZER_SETTINGS;
 
     /**
      * Media of a message; deleted with it.

@@ -110,7 +110,8 @@ class RowLevelSecurityTest {
   @Test
   void everyTenantTableHasForcedRowLevelSecurityAndPoliciesForReadsAndWrites() {
     List<String> tables = tenantTables();
-    assertThat(tables).containsExactlyInAnyOrder("sms_account_pauses", "sms_attachments", "sms_circuit_breakers",
+    assertThat(tables).containsExactlyInAnyOrder("sms_account_pauses", "sms_analysis_runs", "sms_analysis_tasks",
+        "sms_analyzer_settings", "sms_attachments", "sms_circuit_breakers",
         "sms_contacts", "sms_held_messages", "sms_inbound_fragments", "sms_message_keys",
         "sms_message_status_events", "sms_messages", "sms_meta_conversation", "sms_opt_outs", "sms_outbox",
         "sms_rate_buckets", "sms_reactions", "sms_send_attempts", "sms_sender_accounts", "sms_sender_phone_numbers",
@@ -131,6 +132,8 @@ class RowLevelSecurityTest {
     // The tables of the whole installation are the worker's alone; Flyway's history is the owner's alone.
     String app = roles.roles().appRole();
     assertThat(db.strings("SELECT has_table_privilege(?, 'smskit.sms_key_checks', 'SELECT')::text", app))
+        .containsExactly("false");
+    assertThat(db.strings("SELECT has_table_privilege(?, 'smskit.sms_analysis_sweeps', 'SELECT')::text", app))
         .containsExactly("false");
     assertThat(db.strings("SELECT has_table_privilege(?, 'smskit.smskit_schema_history', 'SELECT')::text", app))
         .containsExactly("false");

@@ -146,7 +146,8 @@ class SchemaCatalogTest extends DatabaseTest {
         + " JOIN pg_namespace n ON n.oid = c.connamespace"
         + " WHERE n.nspname = ? AND c.contype IN ('p', 'u', 'f')"
         + " AND NOT (c.contype = 'f' AND c.conname LIKE '%_erp_fkey')"
-        + " AND c.conrelid NOT IN ('smskit.smskit_schema_history'::regclass, 'smskit.sms_key_checks'::regclass)"
+        + " AND c.conrelid NOT IN ('smskit.smskit_schema_history'::regclass, 'smskit.sms_key_checks'::regclass,"
+        + " 'smskit.sms_analysis_sweeps'::regclass)"
         // The spec's GROUP BY mc.id needs id alone as the primary key (README, "Beyond one machine", for Citus).
         + " AND c.conname <> 'sms_meta_conversation_pkey'"
         + " AND (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = c.conkey[1]) <> 'tenant_id'",
@@ -156,7 +157,8 @@ class SchemaCatalogTest extends DatabaseTest {
         + " JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
         + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
         + " WHERE n.nspname = ? AND i.indisunique AND a.attname <> 'tenant_id'"
-        + " AND i.indrelid NOT IN ('smskit.smskit_schema_history'::regclass, 'smskit.sms_key_checks'::regclass)"
+        + " AND i.indrelid NOT IN ('smskit.smskit_schema_history'::regclass, 'smskit.sms_key_checks'::regclass,"
+        + " 'smskit.sms_analysis_sweeps'::regclass)"
         + " AND c.relname <> 'sms_meta_conversation_pkey'", "smskit");
     assertThat(uniqueIndexes).isEmpty();
   }
@@ -168,8 +170,9 @@ class SchemaCatalogTest extends DatabaseTest {
     assertThat(nullable).isEmpty();
     List<String> withoutTenant = db.strings("SELECT t.table_name FROM information_schema.tables t"
         + " WHERE t.table_schema = ? AND t.table_type = 'BASE TABLE'"
-        // Key checks belong to the installation, whose keys serve every tenant (see V5).
-        + " AND t.table_name NOT IN ('smskit_schema_history', 'sms_key_checks')"
+        // Key checks belong to the installation, whose keys serve every tenant (see V5); so does the analysis
+        // sweep's watermark, which spans tenants (V9).
+        + " AND t.table_name NOT IN ('smskit_schema_history', 'sms_key_checks', 'sms_analysis_sweeps')"
         + " AND NOT EXISTS (SELECT 1 FROM information_schema.columns c WHERE c.table_schema = t.table_schema"
         + " AND c.table_name = t.table_name AND c.column_name = 'tenant_id')", "smskit");
     assertThat(withoutTenant).isEmpty();

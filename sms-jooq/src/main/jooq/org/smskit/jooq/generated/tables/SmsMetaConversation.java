@@ -37,6 +37,7 @@ import org.jooq.impl.TableImpl;
 import org.smskit.jooq.generated.Indexes;
 import org.smskit.jooq.generated.Keys;
 import org.smskit.jooq.generated.Smskit;
+import org.smskit.jooq.generated.tables.SmsAnalysisTasks.SmsAnalysisTasksPath;
 import org.smskit.jooq.generated.tables.SmsMessages.SmsMessagesPath;
 import org.smskit.jooq.generated.tables.records.SmsMetaConversationRecord;
 
@@ -196,6 +197,36 @@ public class SmsMetaConversation extends TableImpl<SmsMetaConversationRecord> {
      */
     public final TableField<SmsMetaConversationRecord, Integer> UNREAD_COUNT = createField(DSL.name("unread_count"), SQLDataType.INTEGER.nullable(false).defaultValue(DSL.field(DSL.raw("0"), SQLDataType.INTEGER)), this, "");
 
+    /**
+     * The column
+     * <code>smskit.sms_meta_conversation.ai_input_fingerprint</code>. SHA-256
+     * of the analyzer's fingerprint (name, version, prompt, model) and the
+     * message window the stored analysis read; an analysis of the same input is
+     * skipped.
+     */
+    public final TableField<SmsMetaConversationRecord, String> AI_INPUT_FINGERPRINT = createField(DSL.name("ai_input_fingerprint"), SQLDataType.CLOB, this, "SHA-256 of the analyzer's fingerprint (name, version, prompt, model) and the message window the stored analysis read; an analysis of the same input is skipped.");
+
+    /**
+     * The column
+     * <code>smskit.sms_meta_conversation.ai_input_last_message_at</code>.
+     * last_message_at of the conversation when the stored analysis read its
+     * messages; a later message makes the analysis stale.
+     */
+    public final TableField<SmsMetaConversationRecord, Instant> AI_INPUT_LAST_MESSAGE_AT = createField(DSL.name("ai_input_last_message_at"), SQLDataType.INSTANT, this, "last_message_at of the conversation when the stored analysis read its messages; a later message makes the analysis stale.");
+
+    /**
+     * The column <code>smskit.sms_meta_conversation.ai_intent</code>. The
+     * analyzer's intent label of the customer's last message.
+     */
+    public final TableField<SmsMetaConversationRecord, String> AI_INTENT = createField(DSL.name("ai_intent"), SQLDataType.VARCHAR, this, "The analyzer's intent label of the customer's last message.");
+
+    /**
+     * The column <code>smskit.sms_meta_conversation.ai_language</code>. The
+     * language the analyzer read (BCP-47); set with no summary when it could
+     * not read it.
+     */
+    public final TableField<SmsMetaConversationRecord, String> AI_LANGUAGE = createField(DSL.name("ai_language"), SQLDataType.VARCHAR, this, "The language the analyzer read (BCP-47); set with no summary when it could not read it.");
+
     private SmsMetaConversation(Name alias, Table<SmsMetaConversationRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }
@@ -267,7 +298,7 @@ public class SmsMetaConversation extends TableImpl<SmsMetaConversationRecord> {
 
     @Override
     public List<Index> getIndexes() {
-        return Arrays.asList(Indexes.IDX_SMS_META_CONVERSATION_CUSTOMER, Indexes.IDX_SMS_META_CONVERSATION_INBOX, Indexes.IDX_SMS_META_CONVERSATION_LAST_MESSAGE, Indexes.IDX_SMS_META_CONVERSATION_STAFF, Indexes.IDX_SMS_META_CONVERSATION_STATE, Indexes.IDX_SMS_META_CONVERSATION_STATUS, Indexes.IDX_SMS_META_CONVERSATION_UNREAD);
+        return Arrays.asList(Indexes.IDX_SMS_META_CONVERSATION_CUSTOMER, Indexes.IDX_SMS_META_CONVERSATION_INBOX, Indexes.IDX_SMS_META_CONVERSATION_LAST_MESSAGE, Indexes.IDX_SMS_META_CONVERSATION_SENTIMENT, Indexes.IDX_SMS_META_CONVERSATION_STAFF, Indexes.IDX_SMS_META_CONVERSATION_STATE, Indexes.IDX_SMS_META_CONVERSATION_STATUS, Indexes.IDX_SMS_META_CONVERSATION_UNREAD);
     }
 
     @Override
@@ -278,6 +309,19 @@ public class SmsMetaConversation extends TableImpl<SmsMetaConversationRecord> {
     @Override
     public List<UniqueKey<SmsMetaConversationRecord>> getUniqueKeys() {
         return Arrays.asList(Keys.SMS_META_CONVERSATION_CONVERSATION_ID_KEY);
+    }
+
+    private transient SmsAnalysisTasksPath _smsAnalysisTasks;
+
+    /**
+     * Get the implicit to-many join path to the
+     * <code>smskit.sms_analysis_tasks</code> table
+     */
+    public SmsAnalysisTasksPath smsAnalysisTasks() {
+        if (_smsAnalysisTasks == null)
+            _smsAnalysisTasks = new SmsAnalysisTasksPath(this, null, Keys.SMS_ANALYSIS_TASKS__SMS_ANALYSIS_TASKS_CONVERSATION_FKEY.getInverseKey());
+
+        return _smsAnalysisTasks;
     }
 
     private transient SmsMessagesPath _smsMessages;

@@ -393,6 +393,82 @@ public class SmsMetaConversationRecord extends UpdatableRecordImpl<SmsMetaConver
         return (Integer) get(25);
     }
 
+    /**
+     * Setter for
+     * <code>smskit.sms_meta_conversation.ai_input_fingerprint</code>. SHA-256
+     * of the analyzer's fingerprint (name, version, prompt, model) and the
+     * message window the stored analysis read; an analysis of the same input is
+     * skipped.
+     */
+    public void setAiInputFingerprint(String value) {
+        set(26, value);
+    }
+
+    /**
+     * Getter for
+     * <code>smskit.sms_meta_conversation.ai_input_fingerprint</code>. SHA-256
+     * of the analyzer's fingerprint (name, version, prompt, model) and the
+     * message window the stored analysis read; an analysis of the same input is
+     * skipped.
+     */
+    public String getAiInputFingerprint() {
+        return (String) get(26);
+    }
+
+    /**
+     * Setter for
+     * <code>smskit.sms_meta_conversation.ai_input_last_message_at</code>.
+     * last_message_at of the conversation when the stored analysis read its
+     * messages; a later message makes the analysis stale.
+     */
+    public void setAiInputLastMessageAt(Instant value) {
+        set(27, value);
+    }
+
+    /**
+     * Getter for
+     * <code>smskit.sms_meta_conversation.ai_input_last_message_at</code>.
+     * last_message_at of the conversation when the stored analysis read its
+     * messages; a later message makes the analysis stale.
+     */
+    public Instant getAiInputLastMessageAt() {
+        return (Instant) get(27);
+    }
+
+    /**
+     * Setter for <code>smskit.sms_meta_conversation.ai_intent</code>. The
+     * analyzer's intent label of the customer's last message.
+     */
+    public void setAiIntent(String value) {
+        set(28, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_meta_conversation.ai_intent</code>. The
+     * analyzer's intent label of the customer's last message.
+     */
+    public String getAiIntent() {
+        return (String) get(28);
+    }
+
+    /**
+     * Setter for <code>smskit.sms_meta_conversation.ai_language</code>. The
+     * language the analyzer read (BCP-47); set with no summary when it could
+     * not read it.
+     */
+    public void setAiLanguage(String value) {
+        set(29, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_meta_conversation.ai_language</code>. The
+     * language the analyzer read (BCP-47); set with no summary when it could
+     * not read it.
+     */
+    public String getAiLanguage() {
+        return (String) get(29);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -416,7 +492,7 @@ public class SmsMetaConversationRecord extends UpdatableRecordImpl<SmsMetaConver
     /**
      * Create a detached, initialised SmsMetaConversationRecord
      */
-    public SmsMetaConversationRecord(String tenantId, UUID id, String conversationId, Integer customerIdCrm, Integer assignedStaffId, String status, String priority, String[] tags, String state, Instant conversationStart, Instant conversationEnd, Instant lastMessageAt, Integer messageCount, String journeyStage, String emotion, String nextAction, String summaryText, String replyQuality, String[] keyPoints, BigDecimal sentimentScore, String aiModel, BigDecimal confidenceScore, Instant summaryUpdatedAt, Instant createdAt, Instant updatedAt, Integer unreadCount) {
+    public SmsMetaConversationRecord(String tenantId, UUID id, String conversationId, Integer customerIdCrm, Integer assignedStaffId, String status, String priority, String[] tags, String state, Instant conversationStart, Instant conversationEnd, Instant lastMessageAt, Integer messageCount, String journeyStage, String emotion, String nextAction, String summaryText, String replyQuality, String[] keyPoints, BigDecimal sentimentScore, String aiModel, BigDecimal confidenceScore, Instant summaryUpdatedAt, Instant createdAt, Instant updatedAt, Integer unreadCount, String aiInputFingerprint, Instant aiInputLastMessageAt, String aiIntent, String aiLanguage) {
         super(SmsMetaConversation.SMS_META_CONVERSATION);
 
         setTenantId(tenantId);
@@ -445,6 +521,10 @@ public class SmsMetaConversationRecord extends UpdatableRecordImpl<SmsMetaConver
         setCreatedAt(createdAt);
         setUpdatedAt(updatedAt);
         setUnreadCount(unreadCount);
+        setAiInputFingerprint(aiInputFingerprint);
+        setAiInputLastMessageAt(aiInputLastMessageAt);
+        setAiIntent(aiIntent);
+        setAiLanguage(aiLanguage);
         resetChangedOnNotNull();
     }
 }
