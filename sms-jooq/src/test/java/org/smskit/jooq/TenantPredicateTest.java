@@ -50,6 +50,8 @@ import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.HeldResolution;
 import org.smskit.jooq.generated.Smskit;
 import org.smskit.jooq.optout.RecipientOptedOutException;
+import org.smskit.jooq.analysis.AnalysisConfig;
+import org.smskit.jooq.analysis.AnalysisWorker;
 import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.sending.BulkSendRequest;
 import org.smskit.jooq.sending.MediaItem;
@@ -85,7 +87,10 @@ class TenantPredicateTest extends DispatchTestBase {
       "org.smskit.jooq.dispatch.DispatchQueue.heldToCheck", "held messages of all tenants, least recently checked",
       // Keys belong to the installation, not to a tenant (V5__create_key_checks.sql): verifying a key reads one
       // stored credential per key id, whichever tenant stored it. (sms_key_checks itself has no tenant_id.)
-      "org.smskit.jooq.repository.KeyCheckRepository.onePerKeyId", "one stored credential per key id, all tenants");
+      "org.smskit.jooq.repository.KeyCheckRepository.onePerKeyId", "one stored credential per key id, all tenants",
+      // The analysis worker, like the dispatcher, serves every tenant: its sweep walks the tenants of the rollup
+      // and marks their stale conversations (each task written with its tenant).
+      "org.smskit.jooq.analysis.AnalysisQueue.sweep", "stale conversations of every tenant, marked");
 
   /**
    * Statements that belong to the installation and run through the same data source when a tenant's service
@@ -124,7 +129,8 @@ class TenantPredicateTest extends DispatchTestBase {
   @Test
   void keyChecksAreTheOnlyTableWithoutATenant() {
     // A new table without tenant_id is a deliberate decision: add it here, and say why in its migration.
-    assertThat(GLOBAL_TABLES).containsExactly("sms_key_checks");
+    // sms_analysis_sweeps is the analysis worker's watermark, which spans tenants (V9).
+    assertThat(GLOBAL_TABLES).containsExactly("sms_analysis_sweeps", "sms_key_checks");
   }
 
   @Test
@@ -305,6 +311,14 @@ class TenantPredicateTest extends DispatchTestBase {
     // Reactions.
     rec.addReaction(sent, "emoji", "👍", "staff:3");
     rec.removeReaction(sent, "emoji", "👍", "staff:3");
+
+    // Conversation analysis: the tenant's analyzer, on demand, by sentiment, and one round of a worker.
+    rec.analytics().useAnalyzer("lexicon", Map.of(), Map.of());
+    rec.analytics().analyze(conversation);
+    rec.analytics().bySentiment(-1, 1, null, PageRequest.first(10));
+    try (AnalysisWorker analysis = rec.analytics().worker(AnalysisConfig.builder().debounce(Duration.ZERO).build())) {
+      analysis.runOnce();
+    }
 
     // Opt-outs.
     rec.optOut("+14155550155", OptOutScope.SERVICE, w.service(), null);

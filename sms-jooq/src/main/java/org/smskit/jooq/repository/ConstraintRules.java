@@ -160,7 +160,21 @@ final class ConstraintRules {
       entry("sms_key_checks_pkey", "key_id", "already has a key check value"),
       entry("sms_key_checks_key_id_format", "key_id", "must be 1 to 64 of A-Z, a-z, 0-9, '_', '.', '-'"),
       entry("sms_key_checks_check_value_format", "check_value",
-          "must be enc:v1:<keyId>:<base64> made with the row's key id"));
+          "must be enc:v1:<keyId>:<base64> made with the row's key id"),
+      entry("sms_analysis_tasks_pkey", "conversation_id", "already has a pending analysis"),
+      entry("sms_analysis_tasks_conversation_fkey", "conversation_id", "must name an existing conversation"),
+      entry("sms_analysis_tasks_attempts_range", "attempts", "must not be negative"),
+      entry("sms_analysis_tasks_lease", "lease_until", "a lease needs both an owner and an end"),
+      entry("sms_analysis_sweeps_pkey", "id", "the installation has one sweep watermark"),
+      entry("sms_analysis_sweeps_single", "id", "must be 1: the installation has one sweep watermark"),
+      entry("sms_analyzer_settings_pkey", "tenant_id", "already has an analyzer"),
+      entry("sms_analyzer_settings_analyzer_format", "analyzer",
+          "must be a lower-case SPI name of at most 50 characters"),
+      entry("sms_analyzer_settings_settings_object", "settings", "must be a JSON object"),
+      entry("sms_analyzer_settings_secrets_object", "secrets", "must be a JSON object"),
+      entry("sms_analysis_runs_pkey", "id", "is already recorded"),
+      entry("sms_analysis_runs_outcome_check", "outcome", "must be analyzed, unsupported_language, unchanged or failed"),
+      entry("sms_analysis_runs_counts", "latency_ms", "tokens, latency and messages must not be negative"));
 
   /**
    * The dispatch invariant, checked at commit by constraint triggers (they raise under these names): no outbound

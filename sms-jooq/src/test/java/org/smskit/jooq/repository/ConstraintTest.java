@@ -432,7 +432,52 @@ class ConstraintTest extends DatabaseTest {
         c("sms_key_checks_check_value_format", "sms_key_checks", "check_value",
             keyCheck("k1", "'enc:v1:k1:AAECAw=='"), keyCheck("k1", "'enc:v1:k2:AAECAw=='")),
         c("sms_key_checks_check_value_format", "sms_key_checks", "check_value",
-            keyCheck("k.1", "'enc:v1:k.1:AAEC'"), keyCheck("k.1", "'enc:v1:k.1:not base64!'")));
+            keyCheck("k.1", "'enc:v1:k.1:AAEC'"), keyCheck("k.1", "'enc:v1:k.1:not base64!'")),
+        c("sms_analysis_tasks_pkey", "sms_analysis_tasks", "conversation_id", task("'conv-1'", "0", ""),
+            task("'conv-1'", "0", "") + ";" + task("'conv-1'", "1", "")),
+        c("sms_analysis_tasks_conversation_fkey", "sms_analysis_tasks", "conversation_id", task("'conv-1'", "0", ""),
+            task("'conv-missing'", "0", "")),
+        c("sms_analysis_tasks_attempts_range", "sms_analysis_tasks", "attempts", task("'conv-1'", "0", ""),
+            task("'conv-1'", "-1", "")),
+        c("sms_analysis_tasks_lease", "sms_analysis_tasks", "lease_until", task("'conv-1'", "1", "'w1', now()"),
+            task("'conv-1'", "1", "'w1', NULL")),
+        c("sms_analysis_sweeps_pkey", "sms_analysis_sweeps", "id", sweep("1"), sweep("1") + ";" + sweep("1")),
+        c("sms_analysis_sweeps_single", "sms_analysis_sweeps", "id", sweep("1"), sweep("2")),
+        c("sms_analyzer_settings_pkey", "sms_analyzer_settings", "tenant_id", analyzer("'lexicon'", "'{}'", "'{}'"),
+            analyzer("'lexicon'", "'{}'", "'{}'") + ";" + analyzer("'openai'", "'{}'", "'{}'")),
+        c("sms_analyzer_settings_analyzer_format", "sms_analyzer_settings", "analyzer",
+            analyzer("'open-ai_2'", "'{}'", "'{}'"), analyzer("'OpenAI'", "'{}'", "'{}'")),
+        c("sms_analyzer_settings_settings_object", "sms_analyzer_settings", "settings",
+            analyzer("'lexicon'", "'{\"a\": \"1\"}'", "'{}'"), analyzer("'lexicon'", "'[]'", "'{}'")),
+        c("sms_analyzer_settings_secrets_object", "sms_analyzer_settings", "secrets",
+            analyzer("'openai'", "'{}'", "'{\"apiKey\": \"enc:v1:k1:AAEC\"}'"),
+            analyzer("'openai'", "'{}'", "'\"key\"'")),
+        c("sms_analysis_runs_pkey", "sms_analysis_runs", "id", run(MESSAGE, "'analyzed'", "5"),
+            run(MESSAGE, "'analyzed'", "5") + ";" + run(MESSAGE, "'failed'", "5")),
+        c("sms_analysis_runs_outcome_check", "sms_analysis_runs", "outcome", run(MESSAGE, "'unchanged'", "0"),
+            run(MESSAGE, "'skipped'", "0")),
+        c("sms_analysis_runs_counts", "sms_analysis_runs", "latency_ms", run(MESSAGE, "'analyzed'", "0"),
+            run(MESSAGE, "'analyzed'", "-1")));
+  }
+
+  static String task(String conversation, String attempts, String lease) {
+    return "INSERT INTO smskit.sms_analysis_tasks (tenant_id, conversation_id, due_at, first_requested_at,"
+        + " seen_message_at, attempts" + (lease.isEmpty() ? "" : ", lease_owner, lease_until") + ") VALUES ('acme', "
+        + conversation + ", now(), now(), now(), " + attempts + (lease.isEmpty() ? "" : ", " + lease) + ")";
+  }
+
+  static String sweep(String id) {
+    return "INSERT INTO smskit.sms_analysis_sweeps (id, swept_to) VALUES (" + id + ", now())";
+  }
+
+  static String analyzer(String name, String settings, String secrets) {
+    return "INSERT INTO smskit.sms_analyzer_settings (tenant_id, analyzer, settings, secrets) VALUES ('acme', "
+        + name + ", " + settings + ", " + secrets + ")";
+  }
+
+  static String run(String id, String outcome, String latency) {
+    return "INSERT INTO smskit.sms_analysis_runs (tenant_id, id, conversation_id, analyzer, outcome, latency_ms,"
+        + " messages) VALUES ('acme', " + id + ", 'conv-1', 'lexicon', " + outcome + ", " + latency + ", 1)";
   }
 
   static String keyCheck(String keyId, String value) {
