@@ -5,15 +5,22 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.smskit.core.Page;
+import org.smskit.core.PageRequest;
 import org.smskit.core.TenantId;
 import org.smskit.core.crypto.EnvironmentKeyProvider;
 import org.smskit.core.crypto.KeyProvider;
+import org.smskit.core.model.Conversation;
+import org.smskit.core.model.ConversationState;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.accounts.RotationReport;
+import org.smskit.jooq.analysis.AnalysisConfig;
+import org.smskit.jooq.analysis.AnalysisWorker;
 import org.smskit.jooq.dispatch.DispatchStats;
 import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.DispatcherConfig;
@@ -103,5 +110,20 @@ final class ReadmeSnippets {
       }
     };
     return onDelivery;
+  }
+
+  static Page<Conversation> analysis(SmsService sms, String conversationId) {
+    AnalysisWorker worker = sms.analytics().worker(AnalysisConfig.defaults()).start(); // all tenants; sms.close() stops it
+    Conversation now = sms.analytics().analyze(conversationId);        // on demand, whatever changed
+    Page<Conversation> worst = sms.analytics()
+        .bySentiment(-1, -0.3, ConversationState.OPEN, PageRequest.first(20)); // most negative open ones first
+    worker.close();
+    return now == null ? null : worst;
+  }
+
+  static void remoteAnalyzer(SmsService sms) {
+    sms.analytics().useAnalyzer("openai",
+        Map.of("baseUrl", "https://api.openai.com/v1", "model", "gpt-4o-mini"),
+        Map.of("apiKey", System.getenv("OPENAI_API_KEY")));          // stored encrypted like provider tokens
   }
 }
