@@ -755,6 +755,10 @@ public final class SmsService implements AutoCloseable {
       SmsDatabase db = SmsDatabase.create(dataSource, schema.rowLevelSecurity() == null ? null : workerDataSource,
           schema);
       Credentials credentials = new Credentials(cipher, new KeyChecks(db, keys, cipher));
+      // jOOQ greets the log with a banner and tips on first use; an embedded library should not. A host that set
+      // these properties itself keeps its choice.
+      System.getProperties().putIfAbsent("org.jooq.no-logo", "true");
+      System.getProperties().putIfAbsent("org.jooq.no-tips", "true");
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
       SmsContext ctx = new SmsContext(dataSource, schema, db, credentials,
           new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl);

@@ -75,6 +75,24 @@ class RetryTest extends DispatchTestBase {
     assertThat(providers.sendCalls).hasValue(4);
   }
 
+  /** The quick start's honest answer: a send the provider refuses for now is queued, with its error and retry. */
+  @Test
+  void aSendRefusedForNowSaysItIsQueuedWithTheErrorAndWhenItIsTriedAgain() {
+    World w = world();
+    network().failNextSend(Kind.RETRYABLE, "30001");
+    SendReceipt receipt = sms.send(org.smskit.jooq.sending.SendRequest.to(CUSTOMER).fromService(w.service())
+        .body("Your order shipped").build());
+    assertThat(receipt.status()).isEqualTo(MessageStatus.QUEUED);
+    assertThat(receipt.waitsForDispatcher()).isTrue();
+    assertThat(receipt.errorCode()).isEqualTo("30001");
+    assertThat(receipt.nextAttemptAt()).isAfter(clock.instant()).isEqualTo(dueAt(receipt.messageId()));
+
+    SendReceipt delivered = sms.send(org.smskit.jooq.sending.SendRequest.to(CUSTOMER).fromService(w.service())
+        .body("Second").build());
+    assertThat(delivered.waitsForDispatcher()).isFalse();
+    assertThat(delivered.nextAttemptAt()).isNull();
+  }
+
   @Test
   void backoffDoublesWithTwentyPercentJitterUpToTheMaximum() {
     DispatcherConfig config = config().backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)).build();

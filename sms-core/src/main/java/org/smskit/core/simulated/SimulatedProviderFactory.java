@@ -7,8 +7,10 @@ import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviderFactory;
 
 /**
- * Creates {@link SimulatedProvider}s, all talking to one {@link SimulatedNetwork}. Installed under the name
- * {@code simulated}; register one built on your own network to script it and inspect what was sent.
+ * Creates {@link SimulatedProvider}s, all talking to one {@link SimulatedNetwork}, under the name {@code
+ * simulated}. Never discovered through {@code ServiceLoader}, so that a test double cannot answer for a real provider
+ * in production: register it ({@code SmsProviders.of(new SimulatedProviderFactory(network))} or {@code
+ * SmsProviders.discover().with(...)}), built on your own network to script it and inspect what was sent.
  */
 public final class SimulatedProviderFactory implements SmsProviderFactory {
   private final SimulatedNetwork network;

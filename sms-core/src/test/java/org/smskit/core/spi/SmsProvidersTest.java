@@ -39,10 +39,11 @@ class SmsProvidersTest {
     }
   }
 
+  /** A test double must never answer for a real provider in production: it is registered, never discovered. */
   @Test
-  void discoveryFindsTheSimulatedProviderThroughServiceLoader() {
-    SmsProviders providers = SmsProviders.discover();
-    assertThat(providers.names()).contains("simulated");
+  void theSimulatedProviderIsNotDiscoveredButWorksWhenRegistered() {
+    assertThat(SmsProviders.discover().names()).doesNotContain("simulated");
+    SmsProviders providers = SmsProviders.of(new SimulatedProviderFactory());
     assertThat(providers.factory("simulated")).isInstanceOf(SimulatedProviderFactory.class);
     SmsProvider provider = providers.create("simulated", ProviderConfig.of("AC1", Secret.of("t"), "{}"));
     assertThat(provider).isInstanceOf(SimulatedProvider.class);
@@ -59,7 +60,7 @@ class SmsProvidersTest {
   @Test
   void withReplacesAFactoryOfTheSameName() {
     SimulatedProviderFactory mine = new SimulatedProviderFactory();
-    SmsProviders providers = SmsProviders.discover().with(mine);
+    SmsProviders providers = SmsProviders.of(new SimulatedProviderFactory()).with(mine);
     assertThat(providers.factory("simulated")).isSameAs(mine);
   }
 

@@ -328,11 +328,12 @@ final class Outcomes {
     MessageStatus next;
     String attemptOutcome;
     Message stored;
+    Instant retryAt = null;
     if (retry && call.attempt() < config.maxAttempts()) {
       next = MessageStatus.QUEUED;
       attemptOutcome = unknown ? "unknown" : "retry";
-      r.outbox().release(messageId, now.plus(config.backoffAfter(call.attempt(), e.retryAfter().orElse(null))),
-          e.getMessage());
+      retryAt = now.plus(config.backoffAfter(call.attempt(), e.retryAfter().orElse(null)));
+      r.outbox().release(messageId, retryAt, e.getMessage());
       stored = Transitions.requeue(r, sending, code).orElseThrow();
     } else if (unknown) {
       next = MessageStatus.SENDING; // held for reconciliation: never sent again by the library
@@ -362,7 +363,7 @@ final class Outcomes {
     if (next == MessageStatus.SENDING) {
       log.warn("smskit holds message {} for reconciliation: {}", messageId, e.getMessage());
     }
-    return new SendReceipt(stored.id(), stored.status(), false, code);
+    return new SendReceipt(stored.id(), stored.status(), false, code, retryAt);
   }
 
   /** No request was made: the attempt is taken back and the message waits, as it was before. */
