@@ -1,8 +1,5 @@
 package org.smskit.examples;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +8,9 @@ import javax.sql.DataSource;
 import org.smskit.core.Page;
 import org.smskit.core.PageRequest;
 import org.smskit.core.TenantId;
-import org.smskit.core.crypto.EnvironmentKeyProvider;
 import org.smskit.core.crypto.KeyProvider;
 import org.smskit.core.model.Conversation;
 import org.smskit.core.model.ConversationState;
-import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.accounts.RotationReport;
@@ -30,9 +25,7 @@ import org.smskit.jooq.schema.RowLevelSecurity;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.sending.BulkMessage;
 import org.smskit.jooq.sending.BulkSummary;
-import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
-import org.smskit.jooq.webhooks.WebhookOutcome;
 
 /** The README's code blocks, compiled; {@link ReadmeSnippetsTest} checks that the README still matches them. */
 final class ReadmeSnippets {
@@ -44,22 +37,6 @@ final class ReadmeSnippets {
 
   interface Tickets {
     void appendReply(String from, String body);
-  }
-
-  static WebhookOutcome quickStart(WebhookRequest webhookRequest) {
-    HikariConfig pool = new HikariConfig();
-    pool.setJdbcUrl("jdbc:postgresql://localhost:5432/erp");
-    DataSource dataSource = new HikariDataSource(pool);
-    SmsService sms = SmsService.builder(dataSource, EnvironmentKeyProvider.fromEnvironment())
-        .defaultRegion("US")
-        .webhookBaseUrl(URI.create("https://erp.example.com/sms/webhooks"))
-        .build();
-    sms.migrate();
-    UUID account = sms.registerSenderAccount("Main", "twilio", "AC0123456789abcdef0123456789abcdef", "auth-token").id();
-    sms.addPhoneNumber(account, "(415) 555-0100", "Support line", true);
-    SendReceipt receipt = sms.send(SendRequest.to("(415) 555-0123").fromAccount(account).body("Your order shipped").build());
-    WebhookOutcome outcome = sms.handleWebhook(account, webhookRequest); // from your HTTP endpoint, see Webhooks
-    return receipt == null ? null : outcome;
   }
 
   static BulkSummary streamedBulk(SmsService sms, UUID serviceId, Iterable<String> recipientsFromYourQuery,

@@ -24,7 +24,8 @@ class ReadmeSnippetsTest {
   private static final Path README = Path.of("../README.md");
   private static final List<Path> SOURCES = List.of(
       Path.of("src/test/java/org/smskit/examples/ReadmeSnippets.java"),
-      Path.of("src/test/java/org/smskit/examples/AcmeProvider.java"));
+      Path.of("src/test/java/org/smskit/examples/AcmeProvider.java"),
+      Path.of("src/test/java/org/smskit/examples/QuickStart.java"));
 
   @Test
   void everyJavaBlockOfTheReadmeIsCompiledSource() throws IOException {
