@@ -381,7 +381,8 @@ public final class SmsService implements AutoCloseable {
    * provider's id on success; back to {@code queued} with the error on a retryable failure; {@code failed} on a
    * permanent one (recording the opt-out when the provider says the recipient opted out); still {@code sending}
    * when the outcome is unknown (a timeout after the request was written), held for reconciliation rather than
-   * risk a double send. A message that is not queued is not sent again.
+   * risk a double send. A message that is not queued is not sent again. Call it outside the host's transaction: the
+   * provider would be called before the host commits (or rolls back) the message.
    */
   public SendReceipt dispatch(UUID messageId) {
     return dispatch.dispatch(messageId);

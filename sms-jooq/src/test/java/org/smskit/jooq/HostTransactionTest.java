@@ -51,23 +51,34 @@ class HostTransactionTest extends ServiceTestBase {
   @BeforeAll
   void hostTable() {
     db.execute("CREATE TABLE public.host_orders (id bigserial PRIMARY KEY, tenant text NOT NULL)");
+    if (rls != null) {
+      db.execute("GRANT INSERT, SELECT ON public.host_orders TO " + rls.roles().appRole() + ";"
+          + "GRANT USAGE ON SEQUENCE public.host_orders_id_seq TO " + rls.roles().appRole());
+    }
   }
 
   @BeforeEach
   void hostedService() {
-    bound = new ThreadBoundDataSource(db.dataSource());
+    bound = new ThreadBoundDataSource(hostPool());
     hosted = service(builderOver(bound), b -> b.afterCommit(bound::afterCommit));
     w = world();
   }
 
+  /** The pool the host's transactions take their connections from: the application role's under row level security. */
+  DataSource hostPool() {
+    return rls == null ? db.dataSource() : rls.app();
+  }
+
+  /** As {@link #builder()}, over {@code dataSource}. */
   SmsService.Builder builderOver(DataSource dataSource) {
-    return SmsService.builder(dataSource, StaticKeyProvider.of("k1", key))
-        .schema(CONFIG)
+    SmsService.Builder builder = SmsService.builder(dataSource, StaticKeyProvider.of("k1", key))
+        .schema(rls == null ? CONFIG : CONFIG.withRowLevelSecurity(rls.roles()))
         .providers(SmsProviders.of(providers))
         .defaultRegion("US")
         .clock(clock)
         .webhookBaseUrl(HOOK_BASE)
         .listener(events::add);
+    return rls == null ? builder : builder.workerDataSource(rls.worker()).migrationDataSource(rls.owner());
   }
 
   SendRequest text(String body) {
@@ -229,7 +240,7 @@ class HostTransactionTest extends ServiceTestBase {
   @Test
   void joiningAConnectionRollsBackAndCommitsWithTheHost() throws SQLException {
     List<Runnable> afterCommit = new ArrayList<>();
-    try (Connection c = db.dataSource().getConnection()) {
+    try (Connection c = hostPool().getConnection()) {
       c.setAutoCommit(false);
       SmsService joined = sms.joining(c, afterCommit::add);
 
@@ -260,7 +271,7 @@ class HostTransactionTest extends ServiceTestBase {
 
   @Test
   void joiningRefusesAConnectionInAutocommitMode() throws SQLException {
-    try (Connection c = db.dataSource().getConnection()) {
+    try (Connection c = hostPool().getConnection()) {
       assertThatThrownBy(() -> sms.joining(c, Runnable::run).queue(text("x")))
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("autocommit");
       assertThat(c.getAutoCommit()).isTrue();
