@@ -1,6 +1,10 @@
 package org.smskit.examples;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -102,5 +106,24 @@ final class ReadmeSnippets {
     sms.analytics().useAnalyzer("openai",
         Map.of("baseUrl", "https://api.openai.com/v1", "model", "gpt-4o-mini"),
         Map.of("apiKey", System.getenv("OPENAI_API_KEY")));          // stored encrypted like provider tokens
+  }
+
+  static void saveOrderAndQueueSms(DataSource dataSource, SmsService sms, UUID serviceId, String phone)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      List<Runnable> afterCommit = new ArrayList<>();
+      try (PreparedStatement order = connection.prepareStatement("INSERT INTO orders (phone) VALUES (?)")) {
+        order.setString(1, phone);
+        order.executeUpdate();
+        sms.joining(connection, afterCommit::add)
+            .queue(SendRequest.to(phone).fromService(serviceId).body("We received your order").build());
+        connection.commit();                   // the order and its SMS, or neither
+      } catch (SQLException | RuntimeException e) {
+        connection.rollback();
+        throw e;
+      }
+      afterCommit.forEach(Runnable::run);      // listeners hear now, after the commit
+    }
   }
 }

@@ -1,6 +1,7 @@
 package org.smskit.jooq;
 
 import java.net.URI;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ import org.smskit.jooq.dispatch.DispatcherConfig;
 import org.smskit.jooq.dispatch.HeldMessage;
 import org.smskit.jooq.dispatch.HeldResolution;
 import org.smskit.jooq.dispatch.ReconcileReport;
+import org.smskit.jooq.event.AfterCommit;
 import org.smskit.jooq.event.SmsListener;
 import org.smskit.jooq.inbox.Contacts;
 import org.smskit.jooq.inbox.ConversationScope;
@@ -91,6 +93,12 @@ import org.smskit.jooq.webhooks.Webhooks;
  * sms.migrate();
  * SendReceipt receipt = sms.send(SendRequest.to("(415) 555-0100").fromService(serviceId).body("Hi!").build());
  * }</pre>
+ *
+ * <p><b>In the host's transaction.</b> Over a thread-bound data source (Spring's
+ * {@code TransactionAwareDataSourceProxy}, for example), a connection handed out with autocommit off is in the host's
+ * transaction: each operation joins it under a savepoint (its failure undoes only its own writes) and never commits
+ * it, and listeners hear of it through {@link Builder#afterCommit}. {@link #joining} does the same on a connection
+ * the host hands over. There {@link #send} only queues: the dispatcher sends once the host committed.
  *
  * <p>Thread-safe. It starts no thread and touches no global state; {@link #close()} closes the provider clients
  * it opened (the host owns the {@link DataSource}).
@@ -156,6 +164,29 @@ public final class SmsService implements AutoCloseable {
 
   public TenantId tenant() {
     return tenant;
+  }
+
+  /**
+   * This service (and its {@link #forTenant} views) working in the host's transaction on {@code connection}, which
+   * must have autocommit off: each operation joins that transaction under a savepoint, so that the host's commit
+   * makes it durable together with the host's own writes, and its rollback undoes both. smskit never commits, rolls
+   * back or closes the connection; an operation that fails rolls back to its savepoint and leaves the host's
+   * transaction usable. Listeners hear of the writes through {@code afterCommit}, which the host runs after its
+   * commit (and drops on rollback). Keep the view for the transaction only.
+   *
+   * <pre>{@code
+   * List<Runnable> afterCommit = new ArrayList<>();
+   * connection.setAutoCommit(false);
+   * insertOrder(connection, order);
+   * sms.joining(connection, afterCommit::add).queue(SendRequest.to(order.phone()).fromService(serviceId)
+   *     .body("Order " + order.number() + " confirmed").build());
+   * connection.commit();
+   * afterCommit.forEach(Runnable::run);
+   * }</pre>
+   */
+  public SmsService joining(Connection connection, AfterCommit afterCommit) {
+    return new SmsService(ctx.joining(Require.nonNull(connection, "connection"),
+        Require.nonNull(afterCommit, "afterCommit")), options, tenant);
   }
 
   /**
@@ -350,7 +381,8 @@ public final class SmsService implements AutoCloseable {
    * provider's id on success; back to {@code queued} with the error on a retryable failure; {@code failed} on a
    * permanent one (recording the opt-out when the provider says the recipient opted out); still {@code sending}
    * when the outcome is unknown (a timeout after the request was written), held for reconciliation rather than
-   * risk a double send. A message that is not queued is not sent again.
+   * risk a double send. A message that is not queued is not sent again. Call it outside the host's transaction: the
+   * provider would be called before the host commits (or rolls back) the message.
    */
   public SendReceipt dispatch(UUID messageId) {
     return dispatch.dispatch(messageId);
@@ -421,10 +453,13 @@ public final class SmsService implements AutoCloseable {
     return sending.bulkSend(message, recipients, notQueued);
   }
 
-  /** {@link #queue} then {@link #dispatch}: store durably, then send now. */
+  /**
+   * {@link #queue} then {@link #dispatch}: store durably, then send now. In the host's transaction it only queues
+   * (status {@code queued}, or {@code scheduled}): the message must not reach the provider before the host commits
+   * it, and the {@link Dispatcher} sends it once the host did.
+   */
   public SendReceipt send(SendRequest request) {
-    SendReceipt queued = queue(request);
-    return queued.duplicate() ? queued : dispatch(queued.messageId());
+    return sending.send(request, dispatch::dispatch);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -650,6 +685,8 @@ public final class SmsService implements AutoCloseable {
     private @Nullable List<ConversationAnalyzerFactory> analyzers;
     private DataSource workerDataSource;
     private DataSource migrationDataSource;
+    private AfterCommit afterCommit = AfterCommit.IMMEDIATELY;
+    private boolean joinOpenTransactions = true;
 
     private Builder(DataSource dataSource, KeyProvider keys) {
       this.dataSource = Require.nonNull(dataSource, "dataSource");
@@ -737,6 +774,21 @@ public final class SmsService implements AutoCloseable {
     /** Retries, backoff and the unknown-outcome policy used by {@link SmsService#dispatch} (default settings). */
     public Builder dispatch(DispatcherConfig value) { dispatch = Require.nonNull(value, "dispatch"); return this; }
 
+    /**
+     * How listeners hear of work done in the host's transaction (a thread-bound data source's): after the host's
+     * commit, through the host's transaction manager (default {@link AfterCommit#IMMEDIATELY}: when smskit's part
+     * ends, before the host commits, also for work it then rolls back).
+     */
+    public Builder afterCommit(AfterCommit value) { afterCommit = Require.nonNull(value, "afterCommit"); return this; }
+
+    /**
+     * Whether a connection the data source hands out with autocommit off is in the host's transaction, which smskit
+     * then joins and never commits (default true: thread-bound data sources). Set false for a pool configured with
+     * autocommit off (HikariCP {@code autoCommit=false}) outside any transaction manager: with true, smskit's work
+     * would never be committed there.
+     */
+    public Builder joinOpenTransactions(boolean value) { joinOpenTransactions = value; return this; }
+
     /** Adds a listener; listeners hear events after their transaction committed, in the order added. */
     public Builder listener(SmsListener value) { listeners.add(Require.nonNull(value, "listener")); return this; }
 
@@ -753,7 +805,7 @@ public final class SmsService implements AutoCloseable {
       PhoneNumbers phones = defaultRegion == null ? PhoneNumbers.create() : PhoneNumbers.withDefaultRegion(defaultRegion);
       SecretCipher cipher = new SecretCipher(keys);
       SmsDatabase db = SmsDatabase.create(dataSource, schema.rowLevelSecurity() == null ? null : workerDataSource,
-          schema);
+          schema, joinOpenTransactions);
       Credentials credentials = new Credentials(cipher, new KeyChecks(db, keys, cipher));
       // jOOQ greets the log with a banner and tips on first use; an embedded library should not. A host that set
       // these properties itself keeps its choice.
@@ -761,7 +813,7 @@ public final class SmsService implements AutoCloseable {
       System.getProperties().putIfAbsent("org.jooq.no-tips", "true");
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
       SmsContext ctx = new SmsContext(dataSource, schema, db, credentials,
-          new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl);
+          new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl, afterCommit);
       Options options = new Options(conversationScope, stickySender, helpReply, keywordOptOutScope,
           new OptOutPolicy(transactionalIgnoresMarketingOptOut), quietHours, dispatch,
           migrationDataSource != null ? migrationDataSource : dataSource,

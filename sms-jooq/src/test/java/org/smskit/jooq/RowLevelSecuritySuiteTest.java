@@ -18,6 +18,14 @@ class RowLevelSecuritySuiteTest {
   }
 
   @Nested
+  class HostTransactions extends HostTransactionTest {
+    @Override
+    boolean rowLevelSecurity() {
+      return true;
+    }
+  }
+
+  @Nested
   class Inbound extends InboundTest {
     @Override
     boolean rowLevelSecurity() {

@@ -1,6 +1,7 @@
 package org.smskit.jooq.internal;
 
 import java.net.URI;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
 import org.smskit.core.TenantId;
 import org.smskit.core.phone.PhoneNumbers;
+import org.smskit.jooq.event.AfterCommit;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.event.SmsListener;
 import org.smskit.jooq.repository.SmsDatabase;
@@ -25,7 +27,8 @@ import org.smskit.jooq.schema.SchemaConfig;
 /**
  * What the parts of one {@code SmsService} share: the database and its transactions (with events published after
  * commit), credentials and provider instances, the normaliser, the clock, the webhook base URL, the background
- * workers and the accounts' pauses. The capabilities (sending, dispatch, webhooks, inbox, opt-outs, accounts) depend
+ * workers and the accounts' pauses. Work that joined the host's transaction defers its events (and the wake of the
+ * workers) to the host's {@link AfterCommit}. The capabilities (sending, dispatch, webhooks, inbox, opt-outs, accounts) depend
  * on this narrow context, never on the facade. Internal to smskit: not an API.
  */
 public final class SmsContext {
@@ -40,13 +43,14 @@ public final class SmsContext {
   private final Clock clock;
   private final List<SmsListener> listeners;
   private final @Nullable URI webhookBaseUrl;
-  private final Set<Worker> workers = new CopyOnWriteArraySet<>();
-  private final AccountPauses pauses = new AccountPauses();
-  private final SenderDirectory senders = new SenderDirectory(this);
+  private final AfterCommit afterCommit;
+  private final Set<Worker> workers;
+  private final AccountPauses pauses;
+  private final SenderDirectory senders;
 
   public SmsContext(DataSource dataSource, SchemaConfig schema, SmsDatabase db, Credentials credentials,
       ProviderCache providers, PhoneNumbers phones, Clock clock, List<SmsListener> listeners,
-      @Nullable URI webhookBaseUrl) {
+      @Nullable URI webhookBaseUrl, AfterCommit afterCommit) {
     this.dataSource = dataSource;
     this.schema = schema;
     this.db = db;
@@ -56,6 +60,35 @@ public final class SmsContext {
     this.clock = clock;
     this.listeners = List.copyOf(listeners);
     this.webhookBaseUrl = webhookBaseUrl;
+    this.afterCommit = afterCommit;
+    this.workers = new CopyOnWriteArraySet<>();
+    this.pauses = new AccountPauses();
+    this.senders = new SenderDirectory(this);
+  }
+
+  /** {@code base} with another database and hook: its workers, pauses and remembered senders are shared. */
+  private SmsContext(SmsContext base, SmsDatabase db, AfterCommit afterCommit) {
+    this.dataSource = base.dataSource;
+    this.schema = base.schema;
+    this.db = db;
+    this.credentials = base.credentials;
+    this.providers = base.providers;
+    this.phones = base.phones;
+    this.clock = base.clock;
+    this.listeners = base.listeners;
+    this.webhookBaseUrl = base.webhookBaseUrl;
+    this.afterCommit = afterCommit;
+    this.workers = base.workers;
+    this.pauses = base.pauses;
+    this.senders = base.senders;
+  }
+
+  /**
+   * This context with every unit of work in the transaction of {@code connection}, the host's, under a savepoint;
+   * what must wait for the host's commit goes to {@code afterCommit}.
+   */
+  public SmsContext joining(Connection connection, AfterCommit afterCommit) {
+    return new SmsContext(this, db.joining(connection), afterCommit);
   }
 
   public DataSource dataSource() {
@@ -123,26 +156,46 @@ public final class SmsContext {
     return Optional.of(URI.create(path + tenant.value() + "/" + accountId));
   }
 
-  /** Runs {@code work} in one transaction for {@code tenant}, then tells the listeners what it did. */
+  /**
+   * Runs {@code work} in one transaction for {@code tenant}, then tells the listeners what it did (after the host's
+   * commit when it joined the host's transaction).
+   */
   public <T> T write(TenantId tenant, Function<Tx, T> work) {
+    return writeUnit(tenant, work).value();
+  }
+
+  /** As {@link #write}, saying whether the work joined the host's transaction. */
+  public <T> SmsDatabase.Unit<T> writeUnit(TenantId tenant, Function<Tx, T> work) {
     List<SmsEvent> events = new ArrayList<>();
-    T result = db.inTransaction(tenant, r -> {
+    SmsDatabase.Unit<T> unit = db.unitOfWork(tenant, r -> {
       events.clear(); // a retried transaction starts over
       return work.apply(new Tx(r, events, tenant));
     });
-    publish(events);
-    return result;
+    afterCommit(unit.joined(), () -> publish(events));
+    return unit;
   }
 
   /** Runs {@code work} in one transaction across tenants, then tells the listeners what it did. */
   public <T> T writeAcross(Function<Across, T> work) {
     List<SmsEvent> events = new ArrayList<>();
-    T result = db.inTransactionAcrossTenants(dsl -> {
+    SmsDatabase.Unit<T> unit = db.unitAcrossTenants(dsl -> {
       events.clear(); // a retried transaction starts over
       return work.apply(new Across(dsl, db, events));
     });
-    publish(events);
-    return result;
+    afterCommit(unit.joined(), () -> publish(events));
+    return unit.value();
+  }
+
+  /**
+   * Runs {@code action} now, after work that committed on its own; or hands it to the host's {@link AfterCommit}
+   * when the work {@code joined} the host's transaction, which has not committed yet.
+   */
+  public void afterCommit(boolean joined, Runnable action) {
+    if (joined) {
+      afterCommit.afterCommit(action);
+    } else {
+      action.run();
+    }
   }
 
   /** Runs {@code work} in one transaction for {@code tenant}, with nothing to publish. */

@@ -30,6 +30,7 @@ import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.optout.RecipientOptedOutException;
 import org.smskit.jooq.repository.MessageKeyRepository;
 import org.smskit.jooq.repository.NamedSql;
+import org.smskit.jooq.repository.SmsDatabase.Unit;
 import org.smskit.jooq.schema.SchemaConfig;
 
 /**
@@ -140,7 +141,8 @@ final class QuickQueue {
   private record Sender(SenderPhoneNumber number, SenderAccount account, @Nullable ServiceAccount service,
       boolean named) {}
 
-  SendReceipt queue(TenantId tenant, SendRequest request) {
+  /** The receipt, and whether the statement joined the host's transaction. */
+  Unit<SendReceipt> queue(TenantId tenant, SendRequest request) {
     PhoneNumber to = ctx.phones().parse("to_number", request.to(), request.region());
     SmsText.validateOutbound(request.body(), 0);
     Sender sender = sender(tenant, request);
@@ -183,16 +185,18 @@ final class QuickQueue {
 
     NamedSql sql = compiled.computeIfAbsent(ctx.schema(), schema ->
         NamedSql.compile(SQL.formatted(policy.optOuts().sqlCondition()), schema));
-    Result result = ctx.db().queryOne(tenant, sql, p, QuickQueue::result);
+    Unit<Result> unit = ctx.db().queryOneUnit(tenant, sql, p, QuickQueue::result);
+    Result result = unit.value();
     if (result.message() != null) {
-      return new SendReceipt(messageId, status, false, null);
+      return new Unit<>(new SendReceipt(messageId, status, false, null), unit.joined());
     }
     // Nothing was written: a duplicate idempotency key, or an opt-out (read again, rarely, to say which).
     if (request.idempotencyKey() != null) {
       Optional<Message> first = ctx.read(tenant, r -> r.messageKeys()
           .find(MessageKeyRepository.Kind.IDEMPOTENCY, request.idempotencyKey()).flatMap(r.messages()::find));
       if (first.isPresent()) {
-        return new SendReceipt(first.get().id(), first.get().status(), true, first.get().providerErrorCode());
+        return new Unit<>(new SendReceipt(first.get().id(), first.get().status(), true,
+            first.get().providerErrorCode()), unit.joined());
       }
     }
     if (result.blocked() != null) {

@@ -1,7 +1,9 @@
 package org.smskit.jooq.sending;
 
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
@@ -10,6 +12,7 @@ import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.optout.OptOutPolicy;
+import org.smskit.jooq.repository.SmsDatabase.Unit;
 
 /**
  * Queueing messages: one at a time, or one text to many recipients.
@@ -33,11 +36,26 @@ public final class Sending {
   }
 
   public SendReceipt queue(SendRequest request) {
+    return queued(request).value();
+  }
+
+  /**
+   * Queues, then hands the message to {@code dispatch}; in the host's transaction only queues, since the message
+   * may not reach the provider before the host commits it (the dispatcher, woken after that commit, sends it).
+   */
+  public SendReceipt send(SendRequest request, Function<UUID, SendReceipt> dispatch) {
+    Unit<SendReceipt> queued = queued(request);
+    SendReceipt receipt = queued.value();
+    return receipt.duplicate() || queued.joined() ? receipt : dispatch.apply(receipt.messageId());
+  }
+
+  private Unit<SendReceipt> queued(SendRequest request) {
     Require.nonNull(request, "request");
-    SendReceipt receipt = quick.applies(tenant, request) ? quick.queue(tenant, request)
-        : ctx.write(tenant, tx -> new Outbound(ctx, tx, policy).queue(request));
-    ctx.wakeWorkers();
-    return receipt;
+    Unit<SendReceipt> queued = quick.applies(tenant, request) ? quick.queue(tenant, request)
+        : ctx.writeUnit(tenant, tx -> new Outbound(ctx, tx, policy).queue(request));
+    // Woken before the host's commit, the dispatcher would find nothing and sleep through its interval.
+    ctx.afterCommit(queued.joined(), ctx::wakeWorkers);
+    return queued;
   }
 
   /**
@@ -51,7 +69,8 @@ public final class Sending {
   public List<BulkResult> bulkSend(BulkSendRequest request) {
     Require.nonNull(request, "request");
     BulkResult[] results = new BulkResult[request.recipients().size()];
-    ctx.write(tenant, tx -> bulk.send(tx, request.message(), request.recipients().iterator(), new Bulk.Results() {
+    Unit<?> unit = ctx.writeUnit(tenant, tx -> bulk.send(tx, request.message(), request.recipients().iterator(),
+        new Bulk.Results() {
       @Override
       public void add(long ord, BulkResult result) {
         results[(int) ord] = result;
@@ -62,7 +81,7 @@ public final class Sending {
         return true;
       }
     }));
-    ctx.wakeWorkers();
+    ctx.afterCommit(unit.joined(), ctx::wakeWorkers);
     return List.of(results);
   }
 
@@ -70,7 +89,8 @@ public final class Sending {
     Require.nonNull(message, "message");
     Require.nonNull(recipients, "recipients");
     Require.nonNull(notQueued, "not_queued");
-    BulkSummary summary = ctx.write(tenant, tx -> bulk.send(tx, message, recipients.iterator(), new Bulk.Results() {
+    Unit<BulkSummary> summary = ctx.writeUnit(tenant, tx -> bulk.send(tx, message, recipients.iterator(),
+        new Bulk.Results() {
       @Override
       public void add(long ord, BulkResult result) {
         notQueued.accept(result);
@@ -81,7 +101,7 @@ public final class Sending {
         return false;
       }
     }));
-    ctx.wakeWorkers();
-    return summary;
+    ctx.afterCommit(summary.joined(), ctx::wakeWorkers);
+    return summary.value();
   }
 }

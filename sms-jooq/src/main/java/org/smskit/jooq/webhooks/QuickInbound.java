@@ -101,8 +101,11 @@ final class QuickInbound {
         && Keywords.of(event.body()).isEmpty();
   }
 
-  /** The outcome of storing one inbound message; the events to publish after it was stored. */
-  record Stored(WebhookOutcome outcome, List<SmsEvent> events) {}
+  /**
+   * The outcome of storing one inbound message; the events to publish after it was stored, and whether it joined
+   * the host's transaction (which commits them later).
+   */
+  record Stored(WebhookOutcome outcome, List<SmsEvent> events, boolean joined) {}
 
   Stored store(TenantId tenant, SenderAccount account, InboundMessageEvent event) {
     Instant now = ctx.now();
@@ -140,11 +143,12 @@ final class QuickInbound {
     p.put("event_id", Ids.newId());
 
     NamedSql sql = compiled.computeIfAbsent(ctx.schema(), schema -> NamedSql.compile(SQL, schema));
-    Row row = ctx.db().queryOne(tenant, sql, p, QuickInbound::row);
+    var unit = ctx.db().queryOneUnit(tenant, sql, p, QuickInbound::row);
+    Row row = unit.value();
     if (row.stored() == null) {
       UUID first = ctx.read(tenant, r -> r.messageKeys().find(MessageKeyRepository.Kind.INBOUND,
           event.provider() + ":" + event.providerMessageId())).orElse(null);
-      return new Stored(new WebhookOutcome(event, Result.DUPLICATE, first), List.of());
+      return new Stored(new WebhookOutcome(event, Result.DUPLICATE, first), List.of(), unit.joined());
     }
     // This path takes text messages only (no media), so the row is the other path's for the same event.
     Message message = InboundMessages.received(messageId, event, body, conversationId, ourNumber.orElse(null), svc,
@@ -155,7 +159,7 @@ final class QuickInbound {
           .ifPresent(c -> events.add(new SmsEvent.ConversationReopened(tenant, c)));
     }
     events.add(new SmsEvent.InboundMessageReceived(tenant, message, List.of()));
-    return new Stored(new WebhookOutcome(event, Result.STORED, messageId), events);
+    return new Stored(new WebhookOutcome(event, Result.STORED, messageId), events, unit.joined());
   }
 
   private record Row(@Nullable UUID stored, @Nullable String stateBefore) {}

@@ -22,6 +22,7 @@ import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.repository.SmsDatabase.Unit;
 import org.smskit.jooq.sending.Sending;
 import org.smskit.jooq.webhooks.WebhookOutcome.Result;
 
@@ -101,7 +102,7 @@ public final class Webhooks {
       return Optional.empty();
     }
     QuickInbound.Stored stored = quick.store(tenant, account, inbound);
-    ctx.publish(stored.events());
+    ctx.afterCommit(stored.joined(), () -> ctx.publish(stored.events()));
     return Optional.of(stored.outcome());
   }
 
@@ -112,21 +113,33 @@ public final class Webhooks {
     }
     // Verification and storage share one transaction: a request that fails verification writes nothing, and
     // parts of messages delivered in pieces are stored with the same commit as the message they complete.
-    Handled handled = ctx.write(tenant, tx -> {
+    Unit<Handled> handled = ctx.writeUnit(tenant, tx -> {
       Repositories r = tx.r();
       SenderAccount account = r.senderAccounts().get(accountId);
       SmsProvider provider = ctx.providers().provider(tx.tenant(), account, r);
       WebhookEvent event = provider.parseWebhook(request, new WebhookContext(r.fragments()));
       return apply(tx, account, event);
     });
-    sendReply(handled.reply());
-    return handled.outcome();
+    return replied(handled);
   }
 
   private WebhookOutcome record(UUID accountId, WebhookEvent event) {
-    Handled handled = ctx.write(tenant, tx -> apply(tx, tx.r().senderAccounts().get(accountId), event));
-    sendReply(handled.reply());
-    return handled.outcome();
+    return replied(ctx.writeUnit(tenant, tx -> apply(tx, tx.r().senderAccounts().get(accountId), event)));
+  }
+
+  /**
+   * Sends the HELP reply now; in the host's transaction leaves it queued, for the dispatcher woken after the host's
+   * commit, since it may not reach the provider before the host commits it.
+   */
+  private WebhookOutcome replied(Unit<Handled> handled) {
+    if (handled.joined()) {
+      if (handled.value().reply() != null) {
+        ctx.afterCommit(true, ctx::wakeWorkers);
+      }
+    } else {
+      sendReply(handled.value().reply());
+    }
+    return handled.value().outcome();
   }
 
   private void sendReply(@Nullable UUID reply) {
