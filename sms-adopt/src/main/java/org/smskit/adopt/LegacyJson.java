@@ -15,7 +15,7 @@ import org.smskit.core.Nullable;
  *       the last), so the text goes to residue as {@code json duplicate keys}.
  *   <li>A valid scalar or array is wrapped as {@code {"legacy_value": ...}} and its original kept ({@code
  *       normalised}): the value stays queryable, and the column's object CHECK holds.
- *   <li>Invalid text (and text with {@code \u0000}, which jsonb refuses) becomes NULL (the column default, {@code
+ *   <li>Invalid text (and text with a NUL escape, which jsonb refuses) becomes NULL (the column default, {@code
  *       {}}, is used where the target is NOT NULL) and the original is kept as {@code invalid json}.
  * </ul>
  */
