@@ -242,6 +242,7 @@ final class AdoptionRunner {
         }
         Progress progress = progress(c, t.legacyTable);
         c.commit();
+        long started = System.nanoTime();
         while (!progress.done) {
           List<LegacyRow> rows = read(c, t, l, progress.lastId);
           if (rows.isEmpty()) {
@@ -261,6 +262,7 @@ final class AdoptionRunner {
             config.afterBatch.accept(batches);
           }
         }
+        log.info("smskit adoption: {} copied in {} ms", t.legacyTable, (System.nanoTime() - started) / 1_000_000);
       }
       cutOver(c);
       c.commit();
@@ -606,26 +608,28 @@ final class AdoptionRunner {
         if (l == null) {
           continue;
         }
-        String targetId = targetIdSql(t.legacyTable, "l.id::text");
-        String rowKept = "EXISTS (SELECT 1 FROM " + adoption + ".adoption_residue r WHERE r.tenant_id = '" + tenant
-            + "' AND r.table_name = '" + t.legacyTable + "' AND r.row_id = l.id::text AND r.column_name IN (%s, '*'))";
-        lost.put(t.legacyTable + ".*", longValue(c, "SELECT count(*) FROM " + l.qualified + " l WHERE NOT "
-            + rowKept.formatted("'*'") + " AND NOT EXISTS (SELECT 1 FROM " + target + "." + t.targetTable
-            + " x WHERE x.tenant_id = '" + tenant + "' AND x.id = " + targetId + ")"));
-        for (String column : t.legacyColumns) {
-          if (!l.columns.contains(column)) {
-            continue;
-          }
-          lost.put(t.legacyTable + "." + column, longValue(c, "SELECT count(*) FROM " + l.qualified + " l WHERE l."
-              + quote(column) + " IS NOT NULL AND NOT " + rowKept.formatted("'" + column + "'")
-              + " AND NOT EXISTS (SELECT 1 FROM " + target + "." + t.targetTable + " x WHERE x.tenant_id = '"
-              + tenant + "' AND x.id = " + targetId + " AND x." + quote(column) + " IS NOT NULL)"));
+        // A uuid-typed legacy id is the target id itself (and lets the planner join on the key).
+        String targetId = l.idType.equals("uuid") ? "l.id" : targetIdSql(t.legacyTable, "l.id::text");
+        // One pass per table: each legacy row joined to its adopted row and to the columns its residue holds.
+        List<String> columns = t.legacyColumns.stream().filter(l.columns::contains).toList();
+        StringBuilder sql = new StringBuilder("SELECT count(*) FILTER (WHERE x.id IS NULL AND NOT coalesce('*' = ANY(r.cols), false))");
+        for (String column : columns) {
+          sql.append(", count(*) FILTER (WHERE l.").append(quote(column)).append(" IS NOT NULL AND x.")
+              .append(quote(column)).append(" IS NULL AND NOT coalesce(r.cols && ARRAY['*', '").append(column)
+              .append("'], false))");
         }
-      }
-      long invalid = longValue(c, "SELECT count(*) FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace"
-          + " WHERE n.nspname = '" + config.target.schema() + "' AND NOT k.convalidated");
-      if (invalid > 0) {
-        problems.add(invalid + " constraint(s) of " + config.target.schema() + " not validated");
+        sql.append(" FROM ").append(l.qualified).append(" l LEFT JOIN ").append(target).append('.')
+            .append(t.targetTable).append(" x ON x.tenant_id = '").append(tenant).append("' AND x.id = ")
+            .append(targetId).append(" LEFT JOIN (SELECT row_id, array_agg(column_name) AS cols FROM ")
+            .append(adoption).append(".adoption_residue WHERE tenant_id = '").append(tenant)
+            .append("' AND table_name = '").append(t.legacyTable).append("' GROUP BY row_id) r ON r.row_id = l.id::text");
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql.toString())) {
+          r.next();
+          lost.put(t.legacyTable + ".*", r.getLong(1));
+          for (int i = 0; i < columns.size(); i++) {
+            lost.put(t.legacyTable + "." + columns.get(i), r.getLong(i + 2));
+          }
+        }
       }
       long plaintext = longValue(c, "SELECT count(*) FROM " + target + ".sms_sender_accounts WHERE auth_token IS NOT"
           + " NULL AND auth_token NOT LIKE 'enc:v1:%'");
@@ -636,6 +640,9 @@ final class AdoptionRunner {
         if (longValue(c, "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + target + "." + fk[0]
             + "'::regclass AND conname = '" + fk[1] + "'") == 0) {
           problems.add("foreign key " + fk[1] + " missing");
+        } else if (longValue(c, "SELECT count(*) FROM pg_constraint WHERE conrelid = '" + target + "." + fk[0]
+            + "'::regclass AND conname = '" + fk[1] + "' AND NOT convalidated") > 0) {
+          problems.add("foreign key " + fk[1] + " not validated");
         }
       }
       return new VerifyReport(lost, problems);

@@ -1,5 +1,6 @@
 package org.smskit.adopt;
 
+import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -114,8 +115,20 @@ final class LegacyTimestamps {
     return canonical ? Converted.ok(instant) : Converted.normalised(instant);
   }
 
+  /**
+   * Whether {@code f} reads all of {@code s}, without the cost of an exception (most legacy values fail most
+   * formats; a thrown DateTimeParseException per attempt made the conversion several times slower).
+   */
+  private static boolean fits(DateTimeFormatter f, String s) {
+    ParsePosition position = new ParsePosition(0);
+    return f.parseUnresolved(s, position) != null && position.getErrorIndex() < 0 && position.getIndex() == s.length();
+  }
+
   private static @Nullable Instant zoned(String s) {
     for (DateTimeFormatter f : ZONED) {
+      if (!fits(f, s)) {
+        continue;
+      }
       try {
         return f.parse(s, ZonedDateTime::from).toInstant();
       } catch (DateTimeException ignored) {
@@ -127,6 +140,9 @@ final class LegacyTimestamps {
 
   private @Nullable Instant naive(String s) {
     for (DateTimeFormatter f : NAIVE) {
+      if (!fits(f, s)) {
+        continue;
+      }
       try {
         return f.parse(s, LocalDateTime::from).atZone(legacyZone).toInstant();
       } catch (DateTimeException ignored) {

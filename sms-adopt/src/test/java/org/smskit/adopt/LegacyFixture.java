@@ -172,8 +172,7 @@ final class LegacyFixture {
     for (int i = 0; i < 6; i++) {
       UUID id = uuid();
       accounts.add(id);
-      a.add(id, "account " + i, providers[i], "AC" + i, i == 3 ? null : i == 4
-          ? null : "plaintext-token-" + i, settings[i], i == 2 ? 7 : i % 2, typedTs());
+      a.add(id, "account " + i, providers[i], "AC" + i, i == 3 ? null : "plaintext-token-" + i, settings[i], i == 2 ? 7 : i % 2, typedTs());
     }
     a.insert(c, schema + ".SMS_sender_accounts");
 
@@ -267,7 +266,7 @@ final class LegacyFixture {
       String ours = i % 101 == 0 ? "72345" : i % 103 == 0 ? "ACME" : phone(1000 + (i % 40));
       String theirs = phone(i % 2_500);
       boolean in = direction != null && direction.strip().equalsIgnoreCase("inbound");
-      g.add(id, direction, in ? theirs : ours, in ? ours : theirs, body, i % 89 == 0 ? -1 : i % 5 == 0 ? null : 0,
+      g.add(id, direction, in ? theirs : ours, in ? ours : theirs, body, i % 89 == 0 ? (Integer) (-1) : i % 5 == 0 ? null : (Integer) 0,
           pick(statuses), pick(providers), chance(0.8) ? "SM" + i : null, chance(0.05) ? "30003" : null,
           chance(0.1) ? "{\"raw\":true}" : null, in && chance(0.8) ? typedTs() : null, ts(),
           chance(0.5) ? ts() : null, chance(0.1) ? ts() : null, convKey, chance(0.3) ? "u" + (i % 9) : null,
