@@ -768,9 +768,12 @@ final class AdoptionRunner {
       if (l == null || ids.isEmpty()) {
         return found;
       }
+      // Typed uuid ids use the primary key; text ids (any spelling) need a scan.
+      boolean typed = l.idType.equals("uuid");
       try (PreparedStatement s = c.prepareStatement("SELECT lower(id::text) FROM " + l.qualified
-          + " WHERE lower(id::text) = ANY(?)")) {
-        s.setArray(1, c.createArrayOf("text", ids.stream().map(UUID::toString).toArray()));
+          + (typed ? " WHERE id = ANY(?::uuid[])" : " WHERE lower(id::text) = ANY(?)"))) {
+        s.setArray(1, c.createArrayOf(typed ? "uuid" : "text", typed ? ids.toArray()
+            : ids.stream().map(UUID::toString).toArray()));
         try (ResultSet r = s.executeQuery()) {
           while (r.next()) {
             UUID id = LegacyIds.uuid(r.getString(1)).value();

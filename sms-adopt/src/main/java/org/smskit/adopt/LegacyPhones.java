@@ -1,5 +1,7 @@
 package org.smskit.adopt;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.phone.Address;
@@ -13,6 +15,19 @@ import org.smskit.core.phone.PhoneNumbers;
 final class LegacyPhones {
   private final PhoneNumbers phones;
   private final String region;
+  // Legacy tables repeat the same few thousand numbers in every message; parsing each once makes the conversion
+  // of messages several times cheaper. Bounded, so a table of only distinct numbers does not grow it forever.
+  private final Map<String, Converted<String>> numbers = cache();
+  private final Map<String, Converted<String>> addresses = cache();
+
+  private static Map<String, Converted<String>> cache() {
+    return new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Converted<String>> eldest) {
+        return size() > 50_000;
+      }
+    };
+  }
 
   LegacyPhones(String defaultRegion) {
     this.region = defaultRegion;
@@ -24,6 +39,10 @@ final class LegacyPhones {
     if (raw == null) {
       return Converted.ok(null);
     }
+    return numbers.computeIfAbsent(raw, this::parseE164);
+  }
+
+  private Converted<String> parseE164(String raw) {
     String s = raw.strip();
     if (s.startsWith("00")) {
       s = "+" + s.substring(2); // the international call prefix of most of the world, which libphonenumber
@@ -42,6 +61,10 @@ final class LegacyPhones {
     if (raw == null) {
       return Converted.ok(null);
     }
+    return addresses.computeIfAbsent(raw, this::parseAddress);
+  }
+
+  private Converted<String> parseAddress(String raw) {
     Converted<String> phone = e164(raw);
     if (phone.value() != null) {
       return phone;
