@@ -5,7 +5,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -169,10 +168,5 @@ final class LegacyTimestamps {
     } catch (DateTimeException e) {
       return null;
     }
-  }
-
-  /** For the typed (timestamptz) legacy columns: PostgreSQL prints them as {@code 2023-01-05 10:00:00+00}. */
-  static String iso(Instant instant) {
-    return OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC).toString();
   }
 }

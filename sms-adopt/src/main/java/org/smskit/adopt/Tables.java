@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -431,7 +430,7 @@ final class Tables {
       Instant delivered = timestamp(c, row, "delivered_at", residue);
       Instant failed = timestamp(c, row, "failed_at", residue);
       Instant updatedAt = timestamp(c, row, "updated_at", residue);
-      Instant created = requiredTimestampKeepingUpdated(c, row, residue, received, sent, delivered, failed, updatedAt);
+      Instant created = requiredTimestamp(c, row, "created_at", residue, received, sent, delivered, failed, updatedAt);
       if (updatedAt == null) {
         updatedAt = created;
       }
@@ -452,10 +451,6 @@ final class Tables {
           reference(this, row, "sender_phone_number_id", residue, numbers),
           reference(this, row, "service_account_id", residue, services), timestamp(c, row, "read_at", residue),
           created, updatedAt};
-    }
-
-    private Instant requiredTimestampKeepingUpdated(Context c, LegacyRow row, Residue residue, Instant... fallbacks) {
-      return requiredTimestamp(c, row, "created_at", residue, fallbacks);
     }
 
     /**
@@ -604,12 +599,6 @@ final class Tables {
       return new Object[] {id(this, row), message, messageCreated, type, value, by,
           requiredTimestamp(c, row, "created_at", residue, messageCreated)};
     }
-  }
-
-  static Map<String, TableAdopter> byLegacyName(List<TableAdopter> tables) {
-    Map<String, TableAdopter> map = new HashMap<>();
-    tables.forEach(t -> map.put(t.legacyTable, t));
-    return map;
   }
 
 }

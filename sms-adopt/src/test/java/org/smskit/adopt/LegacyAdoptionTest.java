@@ -45,9 +45,11 @@ class LegacyAdoptionTest {
       "sms_service_accounts", "sms_contacts", "sms_meta_conversation", "sms_messages", "sms_attachments",
       "sms_reactions");
 
+  /** The crash test adopts a smaller installation twice (interrupted and not) to compare them. */
+  static final int SMALL = 20_000;
+
   private TestDatabase db;
   private AdoptionSummary first;
-  private PreflightReport preflight;
 
   static LegacyAdoption.Builder adoption(TestDatabase db) {
     return LegacyAdoption.builder(db.dataSource()).legacySchema("legacy").tenant(TENANT).defaultRegion("US")
@@ -58,7 +60,6 @@ class LegacyAdoptionTest {
   void adoptOnce() throws Exception {
     db = TestPostgres.newDatabase();
     new LegacyFixture(MESSAGES, SEED).create(db.dataSource(), "legacy");
-    preflight = adoption(db).build().preflight();
     long started = System.nanoTime();
     first = adoption(db).build().adopt();
     System.out.printf("adopted in %d ms: %s%n", (System.nanoTime() - started) / 1_000_000, first.rowsAdopted());
@@ -72,21 +73,25 @@ class LegacyAdoptionTest {
   }
 
   @Test
-  void preflightReportsEveryKindOfUnconvertibleValueWithExamples() {
-    assertThat(preflight.rows()).containsEntry("sms_messages", (long) MESSAGES);
-    assertThat(preflight.missingTables()).isEmpty();
-    assertThat(preflight.plaintextTokens()).isEqualTo(5);
-    assertThat(preflight.orphanConversations()).isGreaterThan(0);
-    assertThat(preflight.issues()).extracting(i -> i.table() + "." + i.column() + ": " + i.reason())
-        .contains("sms_messages.sent_at: unparsed timestamp", "sms_messages.sent_at: ambiguous day/month",
-            "sms_messages.sent_at: implausible timestamp", "sms_messages.metadata: invalid json",
-            "sms_messages.metadata: json duplicate keys", "sms_contacts.phone: normalised",
-            "sms_contacts.assigned_phone_number_id: not a uuid",
-            "sms_contacts.assigned_phone_number_id: dangling reference",
-            "sms_messages.status: in flight at adoption, marked failed");
-    assertThat(preflight.issues()).allSatisfy(i -> assertThat(i.examples()).isNotEmpty());
-    // Preflight writes nothing.
-    assertThat(new AdoptionRunnerProbe(db).schemas()).doesNotContain("smskit_preflight");
+  void preflightReportsEveryKindOfUnconvertibleValueWithExamplesAndWritesNothing() throws Exception {
+    try (TestDatabase small = TestPostgres.newDatabase()) {
+      new LegacyFixture(SMALL, SEED).create(small.dataSource(), "legacy");
+      List<String> schemas = small.strings("SELECT nspname FROM pg_namespace ORDER BY 1");
+      PreflightReport preflight = adoption(small).build().preflight();
+      assertThat(small.strings("SELECT nspname FROM pg_namespace ORDER BY 1")).isEqualTo(schemas);
+      assertThat(preflight.rows()).containsEntry("sms_messages", (long) SMALL);
+      assertThat(preflight.missingTables()).isEmpty();
+      assertThat(preflight.plaintextTokens()).isEqualTo(5);
+      assertThat(preflight.orphanConversations()).isGreaterThan(0);
+      assertThat(preflight.issues()).extracting(i -> i.table() + "." + i.column() + ": " + i.reason())
+          .contains("sms_messages.sent_at: unparsed timestamp", "sms_messages.sent_at: ambiguous day/month",
+              "sms_messages.sent_at: implausible timestamp", "sms_messages.metadata: invalid json",
+              "sms_messages.metadata: json duplicate keys", "sms_contacts.phone: normalised",
+              "sms_contacts.assigned_phone_number_id: not a uuid",
+              "sms_contacts.assigned_phone_number_id: dangling reference",
+              "sms_messages.status: in flight at adoption, marked failed");
+      assertThat(preflight.issues()).allSatisfy(i -> assertThat(i.examples()).isNotEmpty());
+    }
   }
 
   @Test
@@ -153,19 +158,24 @@ class LegacyAdoptionTest {
   }
 
   @Test
-  void aCrashMidRunResumesToTheSameResult() throws Exception {
-    try (TestDatabase crashed = TestPostgres.newDatabase()) {
-      new LegacyFixture(MESSAGES, SEED).create(crashed.dataSource(), "legacy");
-      assertThatThrownBy(() -> adoption(crashed).afterBatch(n -> {
+  void aCrashMidRunResumesToTheSameResultAsAnUninterruptedRun() throws Exception {
+    try (TestDatabase uninterrupted = TestPostgres.newDatabase(); TestDatabase crashed = TestPostgres.newDatabase()) {
+      new LegacyFixture(SMALL, SEED).create(uninterrupted.dataSource(), "legacy");
+      new LegacyFixture(SMALL, SEED).create(crashed.dataSource(), "legacy");
+      AdoptionSummary expected = adoption(uninterrupted).batchSize(2_000).build().adopt();
+      assertThatThrownBy(() -> adoption(crashed).batchSize(2_000).afterBatch(n -> {
         if (n == 9) {
           throw new IllegalStateException("injected crash after batch 9");
         }
       }).build().adopt()).hasMessageContaining("injected crash");
-      assertThat(count(crashed, "SELECT count(*) FROM smskit.sms_messages")).isBetween(1L, (long) MESSAGES - 1);
-      AdoptionSummary resumed = adoption(crashed).build().adopt();
-      assertThat(resumed.rowsAdopted()).isEqualTo(first.rowsAdopted());
-      assertThat(resumed.rowsNotImportable()).isEqualTo(first.rowsNotImportable());
-      assertThat(checksum(crashed)).isEqualTo(checksum(db));
+      // Stopped in the middle of the messages.
+      assertThat(count(crashed, "SELECT count(*) FROM smskit.sms_messages")).isBetween(1L, (long) SMALL - 1);
+      AdoptionSummary resumed = adoption(crashed).batchSize(2_000).build().adopt();
+      assertThat(resumed.rowsRead()).isEqualTo(expected.rowsRead());
+      assertThat(resumed.rowsAdopted()).isEqualTo(expected.rowsAdopted());
+      assertThat(resumed.rowsNotImportable()).isEqualTo(expected.rowsNotImportable());
+      assertThat(resumed.conversationsSynthesised()).isEqualTo(expected.conversationsSynthesised());
+      assertThat(checksum(crashed)).isEqualTo(checksum(uninterrupted));
       assertThat(adoption(crashed).build().verify().ok()).isTrue();
     }
   }
@@ -226,12 +236,5 @@ class LegacyAdoptionTest {
     all.addAll(db.strings("SELECT 'comment ' || c.relname || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '')"
         + " FROM pg_class c WHERE c.oid IN (" + tables + ") ORDER BY 1"));
     return all;
-  }
-
-  /** Schemas of a database, to show that preflight creates none. */
-  record AdoptionRunnerProbe(TestDatabase db) {
-    List<String> schemas() {
-      return db.strings("SELECT nspname FROM pg_namespace");
-    }
   }
 }
