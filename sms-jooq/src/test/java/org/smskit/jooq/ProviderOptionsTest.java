@@ -15,6 +15,8 @@ import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.repository.Repositories;
+import org.smskit.jooq.sending.BulkMessage;
+import org.smskit.jooq.sending.BulkSummary;
 import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
 import org.smskit.twilio.TwilioProviderFactory;
@@ -87,5 +89,32 @@ class ProviderOptionsTest extends DispatchTestBase {
     });
     assertThat(allRows()).isEqualTo(before);
     assertThat(providers.sendCalls).hasValue(0);
+  }
+
+  @Test
+  void bulkMessagesCarryTheirOptionsToEveryRecipientAndRefuseBadOnesBeforeQueuing() {
+    World w = world();
+    ProviderOptions options = ProviderOptions.builder().validity(Duration.ofHours(1)).build();
+    BulkSummary summary = sms.bulkSend(BulkMessage.of(w.service(), "Sale", null).withOptions(options),
+        List.of("+14155550111", "+14155550112"), rejected -> { });
+    assertThat(summary.queued()).isEqualTo(2);
+    List<String> stored = sms.inTransaction((Repositories r) -> r.dsl().fetch(
+        "SELECT provider_options::text FROM smskit.sms_messages WHERE tenant_id = ? ORDER BY to_number", r.tenant())
+        .getValues(0, String.class));
+    assertThat(stored).containsExactly("{\"validity\": \"PT1H\"}", "{\"validity\": \"PT1H\"}");
+    assertThat(sms.inTransaction((Repositories r) -> r.dsl().fetchValue(
+        "SELECT count(*) FROM smskit.sms_messages WHERE tenant_id = ? AND provider_options IS NULL", r.tenant())))
+        .isEqualTo(0L);
+
+    List<Long> before = allRows();
+    assertThatThrownBy(() -> sms.bulkSend(BulkMessage.of(w.service(), "Sale", null)
+        .withOptions(ProviderOptions.builder().raw("simulated", "to", "+14155550199").build()),
+        List.of("+14155550113"), rejected -> { }))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("options.to"));
+    assertThat(allRows()).isEqualTo(before);
+    sms.bulkSend(BulkMessage.of(w.service(), "No options", null), List.of("+14155550114"), rejected -> { });
+    assertThat(sms.inTransaction((Repositories r) -> r.dsl().fetchValue(
+        "SELECT count(*) FROM smskit.sms_messages WHERE tenant_id = ? AND provider_options IS NULL", r.tenant())))
+        .isEqualTo(1L);
   }
 }

@@ -195,7 +195,7 @@ final class Outbound {
     // Made here, before anything is written, so that an account whose provider is not installed (or cannot be
     // configured from the account) is refused instead of leaving a message queued that can never go out.
     SmsProvider provider = ctx.providers().provider(tx.tenant(), sender.account(), r);
-    checkOptions(provider, request.providerOptions());
+    checkOptions(ctx, provider, request.providerOptions());
     ProviderCapabilities capabilities = provider.capabilities();
     if (request.media().isEmpty()) {
       return;
@@ -214,7 +214,7 @@ final class Outbound {
    * parameters for a provider that is not installed are refused, those of other installed providers are kept for
    * a fallback account.
    */
-  private void checkOptions(SmsProvider provider, ProviderOptions options) {
+  static void checkOptions(SmsContext ctx, SmsProvider provider, ProviderOptions options) {
     if (options.isEmpty()) {
       return;
     }
