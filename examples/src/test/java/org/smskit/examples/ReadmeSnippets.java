@@ -3,6 +3,7 @@ package org.smskit.examples;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.smskit.core.TenantId;
 import org.smskit.core.crypto.KeyProvider;
 import org.smskit.core.model.Conversation;
 import org.smskit.core.model.ConversationState;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.accounts.RotationReport;
@@ -49,6 +51,17 @@ final class ReadmeSnippets {
         recipientsFromYourQuery,                 // any Iterable<String>, read as needed
         rejected -> log.info("{} {}", rejected.outcome(), rejected.reason()));  // only those not queued
     return summary;
+  }
+
+  static SendReceipt providerOptions(SmsService sms, UUID serviceId) {
+    ProviderOptions options = ProviderOptions.builder()
+        .validity(Duration.ofMinutes(10))                                  // Twilio ValidityPeriod=600, Vonage ttl=600000
+        .raw("twilio", "ContentSid", "HX0123456789abcdef0123456789abcdef") // read by Twilio only
+        .raw("vonage", "entity-id", "1101456789")                          // read by Vonage only (a fallback account)
+        .build();
+    SendReceipt queued = sms.queue(SendRequest.to("(415) 555-0123").fromService(serviceId).body("Your code is 4711")
+        .options(options).build());
+    return queued;
   }
 
   static SmsService rowLevelSecurity(DataSource adminDataSource, DataSource appPool, DataSource workerPool,

@@ -97,6 +97,11 @@ final class TestProviderFactory implements SmsProviderFactory {
     }
 
     @Override
+    public void validateOptions(org.smskit.core.spi.ProviderOptions options) {
+      delegate.validateOptions(options);
+    }
+
+    @Override
     public SendResult send(OutboundMessage message) {
       sendCalls.incrementAndGet();
       SendHook current = hook;

@@ -77,7 +77,12 @@ final class CreateMessageForm {
 
   private static Map<String, String> options(OutboundMessage message, TwilioSettings settings, Instant now) {
     boolean viaService = message.messagingServiceSid() != null;
-    Map<String, String> perMessage = MessageOptions.normalize(message.options(), name -> "options." + name);
+    Map<String, String> perMessage = new LinkedHashMap<>(
+        MessageOptions.normalize(message.options(), name -> "options." + name));
+    String validity = MessageOptions.validityPeriod(message.validity(), message.options());
+    if (validity != null) {
+      perMessage.put("ValidityPeriod", validity);
+    }
     Map<String, String> merged = new LinkedHashMap<>(settings.defaults());
     if (!viaService) {
       // Twilio shortens links only for messaging-service sends; an account-wide default must not break the others.

@@ -34,7 +34,46 @@ final class MessageOptions {
   private static final Set<String> CORE = Set.of("To", "From", "MessagingServiceSid", "Body", "MediaUrl",
       "StatusCallback");
 
-  private static final int MAX_VALIDITY_PERIOD = 36_000;
+  static final int MAX_VALIDITY_PERIOD = 36_000;
+
+  /** Twilio schedules with these; smskit schedules itself ({@code SendRequest.sendAt}), so queued options refuse them. */
+  private static final Set<String> SCHEDULING = Set.of("SendAt", "ScheduleType");
+
+  /**
+   * Checks options given when a message is accepted ({@code SmsProvider.validateOptions}): the raw parameters as
+   * {@link #normalize} does, Twilio's own scheduling refused, and the typed validity as {@code ValidityPeriod}.
+   */
+  static void validate(@org.smskit.core.Nullable java.time.Duration validity, Map<String, String> raw) {
+    for (String name : raw.keySet()) {
+      if (SCHEDULING.contains(name)) {
+        throw new InvalidInputException("options." + name, "smskit schedules messages itself: give the request a"
+            + " send-at time instead");
+      }
+    }
+    normalize(raw, name -> "options." + name);
+    validityPeriod(validity, raw);
+  }
+
+  /**
+   * The {@code ValidityPeriod} for a typed validity, in whole seconds; null without one.
+   *
+   * @throws InvalidInputException when it is not 1 to 36000 whole seconds, or the raw options give one too
+   */
+  static @org.smskit.core.Nullable String validityPeriod(@org.smskit.core.Nullable java.time.Duration validity,
+      Map<String, String> raw) {
+    if (validity == null) {
+      return null;
+    }
+    if (raw.containsKey("ValidityPeriod")) {
+      throw new InvalidInputException("options.ValidityPeriod", "is given twice: as the typed validity and as a"
+          + " raw parameter");
+    }
+    if (validity.toNanosPart() != 0 || validity.getSeconds() < 1 || validity.getSeconds() > MAX_VALIDITY_PERIOD) {
+      throw new InvalidInputException("options.validity", "Twilio's ValidityPeriod must be 1 to "
+          + MAX_VALIDITY_PERIOD + " whole seconds");
+    }
+    return Long.toString(validity.getSeconds());
+  }
   private static final Pattern APPLICATION_SID = Pattern.compile("AP[0-9a-fA-F]{32}");
   private static final Pattern CONTENT_SID = Pattern.compile("HX[0-9a-fA-F]{32}");
   private static final DateTimeFormatter SEND_AT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'")

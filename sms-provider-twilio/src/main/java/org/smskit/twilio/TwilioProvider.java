@@ -29,6 +29,7 @@ import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.ProviderException.Kind;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.WebhookContext;
@@ -123,6 +124,18 @@ public final class TwilioProvider implements SmsProvider {
   /** The account SID in the request path. */
   public String accountSid() {
     return accountSid;
+  }
+
+  /**
+   * Checks the typed validity (1 to 36000 whole seconds, sent as {@code ValidityPeriod}) and the raw parameters
+   * under {@code twilio}: only those listed in the module README, never the ones smskit sets ({@code To},
+   * {@code From}, {@code MessagingServiceSid}, {@code Body}, {@code MediaUrl}, {@code StatusCallback}), nor Twilio's
+   * scheduling ({@code SendAt}, {@code ScheduleType}: smskit schedules itself).
+   */
+  @Override
+  public void validateOptions(ProviderOptions options) {
+    Objects.requireNonNull(options, "options");
+    MessageOptions.validate(options.validity(), options.raw(NAME));
   }
 
   /**

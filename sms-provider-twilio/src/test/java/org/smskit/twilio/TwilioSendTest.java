@@ -32,6 +32,7 @@ import org.smskit.core.phone.Address;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.ShortCode;
 import org.smskit.core.spi.OutboundMessage;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.status.MessageStatus;
@@ -393,5 +394,49 @@ class TwilioSendTest {
         .hasToString("https://api.sydney.us1.twilio.com/");
     assertThat(TwilioSettings.parse("{\"region\":\"au1\"}").baseUrl()).hasToString("https://api.au1.twilio.com/");
     assertThat(TwilioSettings.parse("{}").baseUrl()).hasToString("https://api.twilio.com/");
+  }
+
+  @Test
+  void providerOptionsSendTheTypedValidityInSecondsAndTwiliosRawParametersOnly() throws Exception {
+    server.enqueue(created());
+    ProviderOptions options = ProviderOptions.builder().validity(java.time.Duration.ofMinutes(10))
+        .raw("twilio", "ContentSid", "HX" + "0123456789abcdef".repeat(2))
+        .raw("twilio", "ContentVariables", "{\"1\":\"Ada\"}")
+        .raw("vonage", "entity-id", "ignored-here").build();
+    try (TwilioProvider twilio = provider(server, "")) {
+      twilio.validateOptions(options);
+      twilio.send(options.applyTo(message(FROM, null, "Hi", List.of(), null, Map.of()), twilio.name()));
+    }
+    assertThat(form(server.takeRequest().getBody())).containsExactly(
+        entry("To", List.of("+14155550100")),
+        entry("From", List.of("+14155550199")),
+        entry("Body", List.of("Hi")),
+        entry("ValidityPeriod", List.of("600")),
+        entry("ContentSid", List.of("HX" + "0123456789abcdef".repeat(2))),
+        entry("ContentVariables", List.of("{\"1\":\"Ada\"}")));
+  }
+
+  @Test
+  void validateOptionsNamesTheOptionItRefuses() {
+    Map<ProviderOptions, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(ProviderOptions.builder().validity(java.time.Duration.ofSeconds(36_001)).build(), "options.validity");
+    refused.put(ProviderOptions.builder().validity(java.time.Duration.ofMillis(1500)).build(), "options.validity");
+    refused.put(ProviderOptions.builder().raw("twilio", "ValidityPeriod", "0").build(), "options.ValidityPeriod");
+    refused.put(ProviderOptions.builder().validity(java.time.Duration.ofMinutes(1))
+        .raw("twilio", "ValidityPeriod", "60").build(), "options.ValidityPeriod");
+    refused.put(ProviderOptions.builder().raw("twilio", "Foo", "1").build(), "options.Foo");
+    refused.put(ProviderOptions.builder().raw("twilio", "To", "+14155550111").build(), "options.To");
+    refused.put(ProviderOptions.builder().raw("twilio", "StatusCallback", "https://x.example").build(),
+        "options.StatusCallback");
+    refused.put(ProviderOptions.builder().raw("twilio", "SendAt", "2030-01-01T00:00:00Z").build(), "options.SendAt");
+    refused.put(ProviderOptions.builder().raw("twilio", "ContentSid", "nope").build(), "options.ContentSid");
+    try (TwilioProvider twilio = provider(server, "")) {
+      twilio.validateOptions(ProviderOptions.builder().validity(java.time.Duration.ofSeconds(36_000))
+          .raw("vonage", "Foo", "not Twilio's").build());
+      refused.forEach((options, field) -> assertThatThrownBy(() -> twilio.validateOptions(options))
+          .as("%s", options)
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field)));
+    }
+    assertThat(server.getRequestCount()).isZero();
   }
 }

@@ -111,6 +111,10 @@ final class MessagesApi {
       }
       root.put("ttl", Long.parseLong(ttl.strip()));
     }
+    String validity = SmsApi.ttl(message.validity(), message.options());
+    if (validity != null) {
+      root.put("ttl", Long.parseLong(validity));
+    }
     return root.toString();
   }
 

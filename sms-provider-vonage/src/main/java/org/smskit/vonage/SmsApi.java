@@ -103,12 +103,56 @@ final class SmsApi {
         form.put(option, validOption(option, value));
       }
     }
+    String ttl = ttl(message.validity(), message.options());
+    if (ttl != null) {
+      form.put("ttl", ttl);
+    }
     if (signing) {
       form.put(SmsSignatures.TIMESTAMP, Long.toString(clock.instant().getEpochSecond()));
       form.put(SmsSignatures.SIG, SmsSignatures.sign(form, settings.signatureMethod(),
           credentials.signature().orElseThrow()));
     }
     return form;
+  }
+
+  /** Parameters smskit sets itself: never taken from options. */
+  static final java.util.Set<String> CORE = java.util.Set.of("api_key", "api_secret", "from", "to", "text", "type",
+      "client-ref", "status-report-req", "callback", SmsSignatures.TIMESTAMP, SmsSignatures.SIG);
+
+  /**
+   * Checks options given when a message is accepted: only {@link #OPTIONS}, each by its rule, and the typed
+   * validity as {@code ttl}.
+   */
+  static void validate(@Nullable java.time.Duration validity, Map<String, String> raw) {
+    raw.forEach((option, value) -> {
+      if (CORE.contains(option)) {
+        throw new InvalidInputException("options." + option, "is set by smskit itself, not through options");
+      }
+      if (!OPTIONS.contains(option)) {
+        throw new InvalidInputException("options." + option, "is not a Vonage parameter smskit sends (one of "
+            + OPTIONS + ")");
+      }
+      validOption(option, value);
+    });
+    ttl(validity, raw);
+  }
+
+  /**
+   * The {@code ttl} for a typed validity, in milliseconds; null without one.
+   *
+   * @throws InvalidInputException when it is outside Vonage's range or the raw options give a {@code ttl} too
+   */
+  static @Nullable String ttl(@Nullable java.time.Duration validity, Map<String, String> raw) {
+    if (validity == null) {
+      return null;
+    }
+    if (raw.containsKey("ttl")) {
+      throw new InvalidInputException("options.ttl", "is given twice: as the typed validity and as a raw parameter");
+    }
+    if (validity.compareTo(java.time.Duration.ofSeconds(20)) < 0 || validity.compareTo(java.time.Duration.ofDays(7)) > 0) {
+      throw new InvalidInputException("options.validity", "Vonage's ttl must be 20 seconds to 7 days");
+    }
+    return Long.toString(validity.toMillis());
   }
 
   private static String validOption(String option, String value) {

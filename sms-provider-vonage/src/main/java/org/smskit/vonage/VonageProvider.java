@@ -15,6 +15,7 @@ import org.smskit.core.spi.OutboundMessage;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.ProviderException.Kind;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.WebhookContext;
@@ -87,6 +88,18 @@ public final class VonageProvider implements SmsProvider {
   @Override
   public ProviderCapabilities capabilities() {
     return CAPABILITIES;
+  }
+
+  /**
+   * Checks the typed validity (20 seconds to 7 days, sent as {@code ttl} in milliseconds) and the raw parameters
+   * under {@code vonage}: only {@code ttl}, {@code message-class}, {@code account-ref}, {@code entity-id} and
+   * {@code content-id}; the parameters smskit sets ({@code to}, {@code from}, {@code text}, {@code type},
+   * {@code client-ref}, {@code callback}, {@code status-report-req}...) are refused, as is every other name.
+   */
+  @Override
+  public void validateOptions(ProviderOptions options) {
+    Require.nonNull(options, "options");
+    SmsApi.validate(options.validity(), options.raw(NAME));
   }
 
   /**

@@ -174,4 +174,14 @@ class MmsSendTest {
     assertThat(provider().capabilities().unicode()).isTrue();
     assertThat(provider().capabilities().messagingServices()).isFalse();
   }
+
+  @Test
+  void theTypedValidityBecomesTheMessagesApiTtl() throws Exception {
+    server.enqueue(accepted());
+
+    provider().send(mms(new ShortCode("72345"), US_TO, null, List.of(IMAGE), null).toBuilder()
+        .validity(java.time.Duration.ofHours(1)).build());
+
+    assertThat(JSON.readTree(server.takeRequest().getBody().utf8()).get("ttl").asLong()).isEqualTo(3_600_000L);
+  }
 }

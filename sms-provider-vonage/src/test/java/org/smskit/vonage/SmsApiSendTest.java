@@ -24,6 +24,7 @@ import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.phone.ShortCode;
 import org.smskit.core.spi.FormEncoding;
 import org.smskit.core.spi.OutboundMessage;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.ProviderException.Kind;
 import org.smskit.core.spi.SendResult;
@@ -429,5 +430,42 @@ class SmsApiSendTest {
           assertThat(e.kind()).isEqualTo(Kind.BAD_CREDENTIALS);
           assertThat(e.getMessage()).doesNotContain(Fixtures.API_SECRET);
         });
+  }
+
+  @Test
+  void providerOptionsSendTheTypedValidityAsTtlInMillisecondsAndVonagesRawParametersOnly() throws Exception {
+    server.enqueue(json(200, onePart("0A09")));
+    ProviderOptions options = ProviderOptions.builder().validity(java.time.Duration.ofMinutes(10))
+        .raw("vonage", "entity-id", "1101456789").raw("vonage", "content-id", "1107161234")
+        .raw("twilio", "ContentSid", "not Vonage's").build();
+    VonageProvider vonage = provider();
+    vonage.validateOptions(options);
+
+    vonage.send(options.applyTo(OutboundMessage.builder(MESSAGE_ID, TO).from(FROM).body("Hi").build(), "vonage"));
+
+    assertThat(take().getBody().utf8()).isEqualTo("api_key=a1b2c3d4&api_secret=Sup3rS3cret&from=14155550100"
+        + "&to=447700900123&text=Hi&type=text&client-ref=0190f7c2-1111-7aaa-8bbb-123456789abc"
+        + "&status-report-req=true&entity-id=1101456789&content-id=1107161234&ttl=600000");
+  }
+
+  @Test
+  void validateOptionsNamesTheOptionItRefuses() {
+    Map<ProviderOptions, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(ProviderOptions.builder().validity(java.time.Duration.ofSeconds(19)).build(), "options.validity");
+    refused.put(ProviderOptions.builder().validity(java.time.Duration.ofDays(8)).build(), "options.validity");
+    refused.put(ProviderOptions.builder().validity(java.time.Duration.ofMinutes(1)).raw("vonage", "ttl", "60000")
+        .build(), "options.ttl");
+    refused.put(ProviderOptions.builder().raw("vonage", "ttl", "5").build(), "options.ttl");
+    refused.put(ProviderOptions.builder().raw("vonage", "message-class", "7").build(), "options.message-class");
+    refused.put(ProviderOptions.builder().raw("vonage", "client-ref", "mine").build(), "options.client-ref");
+    refused.put(ProviderOptions.builder().raw("vonage", "callback", "https://x.example").build(), "options.callback");
+    refused.put(ProviderOptions.builder().raw("vonage", "ValidityPeriod", "60").build(), "options.ValidityPeriod");
+    VonageProvider vonage = provider();
+    vonage.validateOptions(ProviderOptions.builder().validity(java.time.Duration.ofDays(7))
+        .raw("twilio", "Foo", "not Vonage's").build());
+    refused.forEach((options, field) -> assertThatThrownBy(() -> vonage.validateOptions(options))
+        .as("%s", options)
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo(field)));
+    assertThat(server.getRequestCount()).isZero();
   }
 }

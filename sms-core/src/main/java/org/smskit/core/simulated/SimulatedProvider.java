@@ -29,6 +29,7 @@ import org.smskit.core.spi.OutboundMessage;
 import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.ProviderException;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.StatusUpdateEvent;
@@ -79,6 +80,22 @@ public final class SimulatedProvider implements SmsProvider {
   @Override
   public ProviderCapabilities capabilities() {
     return CAPABILITIES;
+  }
+
+  /**
+   * Accepts a validity of up to one day and any raw parameter except those smskit sets itself ({@code to},
+   * {@code from}, {@code body}, {@code callback}, in any case); it sends nothing with them.
+   */
+  @Override
+  public void validateOptions(ProviderOptions options) {
+    if (options.validity() != null && options.validity().compareTo(java.time.Duration.ofDays(1)) > 0) {
+      throw new InvalidInputException("options.validity", "must be at most 1 day");
+    }
+    for (String parameter : options.raw(NAME).keySet()) {
+      if (java.util.Set.of("to", "from", "body", "callback").contains(parameter.toLowerCase(java.util.Locale.ROOT))) {
+        throw new InvalidInputException("options." + parameter, "is set by smskit itself, not through options");
+      }
+    }
   }
 
   @Override

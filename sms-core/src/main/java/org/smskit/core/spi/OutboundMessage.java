@@ -1,6 +1,7 @@
 package org.smskit.core.spi;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,11 @@ import org.smskit.core.phone.Address;
  * @param body the text; null or empty only with media
  * @param mediaUrls public URLs of media for MMS, in order
  * @param statusCallbackUrl where the provider should report status changes (the host's public webhook URL)
- * @param options per-message provider options (for example Twilio's {@code ValidityPeriod}, {@code SendAt});
- *     each provider documents the keys it reads
+ * @param options per-message provider options by the provider's own wire parameter name (for example Twilio's
+ *     {@code ContentSid}); each provider documents the keys it reads. Senders give them per provider with
+ *     {@link ProviderOptions}
+ * @param validity how long the provider may keep trying to deliver; null for its default. Each provider maps it
+ *     to its own parameter (Twilio {@code ValidityPeriod} in seconds, Vonage {@code ttl} in milliseconds)
  */
 public record OutboundMessage(
     UUID messageId,
@@ -33,7 +37,8 @@ public record OutboundMessage(
     @Nullable String body,
     List<URI> mediaUrls,
     @Nullable URI statusCallbackUrl,
-    Map<String, String> options) {
+    Map<String, String> options,
+    @Nullable Duration validity) {
 
   public OutboundMessage {
     Require.nonNull(messageId, "message_id");
@@ -45,6 +50,9 @@ public record OutboundMessage(
     }
     if ((body == null || body.isEmpty()) && mediaUrls.isEmpty()) {
       throw new InvalidInputException("body", "must not be empty without media");
+    }
+    if (validity != null && (validity.isNegative() || validity.isZero())) {
+      throw new InvalidInputException("options.validity", "must be positive");
     }
   }
 
@@ -61,7 +69,7 @@ public record OutboundMessage(
   /** A builder holding every value of this message. */
   public Builder toBuilder() {
     return builder(messageId, to).from(from).messagingServiceSid(messagingServiceSid).body(body).mediaUrls(mediaUrls)
-        .statusCallbackUrl(statusCallbackUrl).options(options);
+        .statusCallbackUrl(statusCallbackUrl).options(options).validity(validity);
   }
 
   public Optional<Address> sender() {
@@ -74,7 +82,7 @@ public record OutboundMessage(
 
   /**
    * Builds an {@link OutboundMessage}. Defaults: no {@code from}, no {@code messagingServiceSid}, no {@code body},
-   * no media, no {@code statusCallbackUrl}, no options. {@link #build()} refuses what the record refuses (a
+   * no media, no {@code statusCallbackUrl}, no options, no validity. {@link #build()} refuses what the record refuses (a
    * message needs {@code from} or {@code messagingServiceSid}, and a body or media). Not thread-safe.
    */
   public static final class Builder {
@@ -86,6 +94,7 @@ public record OutboundMessage(
     private List<URI> mediaUrls = List.of();
     private @Nullable URI statusCallbackUrl;
     private Map<String, String> options = Map.of();
+    private @Nullable Duration validity;
 
     private Builder(UUID messageId, Address to) {
       this.messageId = messageId;
@@ -100,11 +109,12 @@ public record OutboundMessage(
     public Builder mediaUrls(List<URI> value) { mediaUrls = value; return this; }
     public Builder statusCallbackUrl(@Nullable URI value) { statusCallbackUrl = value; return this; }
     public Builder options(Map<String, String> value) { options = value; return this; }
+    public Builder validity(@Nullable Duration value) { validity = value; return this; }
 
     /** @throws InvalidInputException naming the field, as the record's constructor does */
     public OutboundMessage build() {
       return new OutboundMessage(messageId, to, from, messagingServiceSid, body, mediaUrls, statusCallbackUrl,
-          options);
+          options, validity);
     }
   }
 }

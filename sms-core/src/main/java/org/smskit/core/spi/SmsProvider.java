@@ -23,6 +23,28 @@ public interface SmsProvider extends AutoCloseable {
   SendResult send(OutboundMessage message);
 
   /**
+   * Checks per-message options when a message is accepted, long before it is sent: the typed options this provider
+   * can honour and its own raw parameters ({@link ProviderOptions#raw(String)} under {@link #name()}; other
+   * providers' are ignored). It refuses raw parameters it does not pass through and those that would override what
+   * smskit sets itself (recipient, sender, body, callback). No network call. {@link #send} checks again what
+   * depends on the message or the moment. The default refuses every option: a provider accepts only what it
+   * documents.
+   *
+   * @throws org.smskit.core.InvalidInputException naming the option ({@code options.ValidityPeriod},
+   *     {@code options.validity}) and the rule broken
+   */
+  default void validateOptions(ProviderOptions options) {
+    if (options.validity() != null) {
+      throw new org.smskit.core.InvalidInputException("options.validity", "the " + name()
+          + " provider cannot limit how long delivery is tried");
+    }
+    for (String parameter : options.raw(name()).keySet()) {
+      throw new org.smskit.core.InvalidInputException("options." + parameter, "the " + name()
+          + " provider passes no per-message parameters through");
+    }
+  }
+
+  /**
    * Verifies a webhook the provider sent and turns it into an event.
    *
    * @throws WebhookVerificationException when the request is not provably from the provider; nothing may be

@@ -51,7 +51,7 @@ class SpiBuildersTest {
   @Test
   void outboundMessageDefaultsToNoServiceMediaCallbackOrOptions() {
     OutboundMessage message = OutboundMessage.builder(ID, THEM).from(US).body("hi").build();
-    assertThat(message).isEqualTo(new OutboundMessage(ID, THEM, US, null, "hi", List.of(), null, Map.of()))
+    assertThat(message).isEqualTo(new OutboundMessage(ID, THEM, US, null, "hi", List.of(), null, Map.of(), null))
         .isEqualTo(OutboundMessage.sms(ID, US, THEM, "hi"));
   }
 
@@ -59,12 +59,12 @@ class SpiBuildersTest {
   void outboundMessageBuildsWhatTheConstructorBuildsAndCopiesThroughToBuilder() {
     OutboundMessage full = OutboundMessage.builder(ID, THEM).from(new ShortCode("72345")).messagingServiceSid("MG1")
         .body("look").mediaUrls(List.of(CAT)).statusCallbackUrl(HOOK).options(Map.of("ValidityPeriod", "600"))
-        .build();
+        .validity(java.time.Duration.ofMinutes(5)).build();
     assertThat(full).isEqualTo(new OutboundMessage(ID, THEM, new ShortCode("72345"), "MG1", "look", List.of(CAT),
-        HOOK, Map.of("ValidityPeriod", "600")));
+        HOOK, Map.of("ValidityPeriod", "600"), java.time.Duration.ofMinutes(5)));
     assertThat(full.toBuilder().build()).isEqualTo(full);
     assertThat(full.toBuilder().to(US).build()).isEqualTo(new OutboundMessage(ID, US, new ShortCode("72345"), "MG1",
-        "look", List.of(CAT), HOOK, Map.of("ValidityPeriod", "600")));
+        "look", List.of(CAT), HOOK, Map.of("ValidityPeriod", "600"), java.time.Duration.ofMinutes(5)));
   }
 
   @Test
@@ -225,5 +225,24 @@ class SpiBuildersTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ProviderCapabilities.builder().mms(true).maxMediaPerMessage(-1).build())
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void providerOptionsKeepEachProvidersParametersAndApplyOnlyTheChosenOnes() {
+    ProviderOptions options = ProviderOptions.builder().validity(java.time.Duration.ofMinutes(10))
+        .raw("twilio", "ContentSid", "HX1").raw("vonage", Map.of("entity-id", "E1")).build();
+    assertThat(options.raw("twilio")).isEqualTo(Map.of("ContentSid", "HX1"));
+    assertThat(options.raw("other")).isEmpty();
+    assertThat(ProviderOptions.NONE.isEmpty()).isTrue();
+    OutboundMessage message = options.applyTo(OutboundMessage.builder(ID, THEM).from(US).body("hi")
+        .options(Map.of("stale", "x")).build(), "vonage");
+    assertThat(message.options()).isEqualTo(Map.of("entity-id", "E1"));
+    assertThat(message.validity()).isEqualTo(java.time.Duration.ofMinutes(10));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProviderOptions.builder().raw("Twilio", "A", "b").build())
+        .isInstanceOf(org.smskit.core.InvalidInputException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ProviderOptions.builder()
+        .validity(java.time.Duration.ZERO).build())
+        .isInstanceOfSatisfying(org.smskit.core.InvalidInputException.class,
+            e -> assertThat(e.field()).isEqualTo("options.validity"));
   }
 }

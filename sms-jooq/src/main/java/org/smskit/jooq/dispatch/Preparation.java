@@ -29,6 +29,7 @@ import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.spi.OutboundMessage;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.dispatch.DispatchQueue.Bucket;
@@ -331,8 +332,15 @@ final class Preparation {
       outbound = OutboundMessage.builder(messageId, sending.to()).from(sending.from())
           .messagingServiceSid(messagingService).body(sending.body()).mediaUrls(snapshot.media(messageId))
           .statusCallbackUrl(ctx.webhookUrl(c.tx().tenant(), account.id()).orElse(null)).build();
+      ProviderOptions options = snapshot.providerOptions(messageId);
+      if (!options.isEmpty()) {
+        // Checked when the message was accepted, by that account's provider; again here, for a fallback's.
+        provider.validateOptions(options);
+        outbound = options.applyTo(outbound, provider.name());
+      }
     } catch (InvalidInputException e) {
-      // Nothing any provider could send (no sender, an empty body without media): sending later fails the same.
+      // Nothing any provider could send (no sender, an empty body without media, options this provider refuses):
+      // sending later fails the same.
       refuse(c.tx(), c.message(), DispatchCodes.INVALID_REQUEST + ": " + e.getMessage(), now);
       done.put(messageId, Outcomes.receipt(r.messages().get(messageId)));
       return null;

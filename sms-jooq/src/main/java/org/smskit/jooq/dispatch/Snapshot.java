@@ -18,7 +18,9 @@ import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.jooq.dispatch.DispatchQueue.Lease;
+import org.smskit.jooq.internal.ProviderOptionsJson;
 import org.smskit.jooq.repository.OutboxRepository;
 import org.smskit.jooq.repository.Repositories;
 
@@ -36,10 +38,11 @@ final class Snapshot {
   private final Map<String, List<OptOut>> optOuts = new HashMap<>();
   private final Map<UUID, List<URI>> media = new HashMap<>();
   private final Map<String, Contact> contacts;
+  private final Map<UUID, String> providerOptions = new HashMap<>();
 
   private Snapshot(Repositories r, Collection<Lease> leases, boolean withContacts) {
     List<UUID> ids = leases.stream().map(Lease::messageId).toList();
-    messages = r.messages().lockAll(ids);
+    messages = r.messages().lockAll(ids, providerOptions);
     outbox = r.outbox().lockAll(ids);
     Set<UUID> serviceIds = new HashSet<>();
     Set<UUID> numberIds = new HashSet<>();
@@ -109,6 +112,11 @@ final class Snapshot {
 
   List<URI> media(UUID messageId) {
     return media.getOrDefault(messageId, List.of());
+  }
+
+  /** The provider options stored with the message. */
+  ProviderOptions providerOptions(UUID messageId) {
+    return ProviderOptionsJson.read(providerOptions.get(messageId));
   }
 
   Optional<Contact> contact(PhoneNumber phone) {

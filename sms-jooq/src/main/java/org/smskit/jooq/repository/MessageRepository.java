@@ -77,12 +77,36 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
 
   /** Reads and locks many messages until the transaction ends, in id order (so that lockers never deadlock). */
   public java.util.Map<UUID, Message> lockAll(java.util.Collection<UUID> ids) {
+    return lockAll(ids, new java.util.HashMap<>());
+  }
+
+  /**
+   * {@link #lockAll(java.util.Collection)}, also putting into {@code providerOptions} the stored provider options
+   * (JSON text) of the messages that have any: read with the rows, no query of their own.
+   */
+  public java.util.Map<UUID, Message> lockAll(java.util.Collection<UUID> ids,
+      java.util.Map<UUID, String> providerOptions) {
     java.util.Map<UUID, Message> locked = new java.util.LinkedHashMap<>();
     if (!ids.isEmpty()) {
       dsl.selectFrom(SMS_MESSAGES).where(owned(), SMS_MESSAGES.ID.in(ids)).orderBy(SMS_MESSAGES.ID).forUpdate()
-          .fetch(this::toDomain).forEach(m -> locked.put(m.id(), m));
+          .fetch().forEach(r -> {
+            Message m = toDomain(r);
+            locked.put(m.id(), m);
+            if (r.getProviderOptions() != null) {
+              providerOptions.put(m.id(), r.getProviderOptions().data());
+            }
+          });
     }
     return locked;
+  }
+
+  /**
+   * Stores the provider options of a message just inserted ({@code json} as {@code ProviderOptionsJson} writes
+   * it); {@code createdAt} is its partition key.
+   */
+  public void storeProviderOptions(UUID id, Instant createdAt, String json) {
+    dsl.update(SMS_MESSAGES).set(SMS_MESSAGES.PROVIDER_OPTIONS, JSONB.valueOf(json))
+        .where(owned(), SMS_MESSAGES.ID.eq(id), SMS_MESSAGES.CREATED_AT.eq(createdAt)).execute();
   }
 
   /** Marks many messages {@code sending} (an attempt to send each was just counted). */

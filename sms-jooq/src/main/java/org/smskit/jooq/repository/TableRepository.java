@@ -120,9 +120,14 @@ abstract class TableRepository<R extends TableRecord<R>, D> {
     List<Field<?>> keys = new java.util.ArrayList<>();
     keys.add(idField);
     keys.addAll(lookupKey());
+    // The columns update() writes: those the value carries (fill marks them changed); a column the domain value
+    // does not hold (one a later migration added, say) keeps what is stored.
+    R sample = dsl.newRecord(table);
+    fill(sample, values.iterator().next());
     List<Field<?>> written = new java.util.ArrayList<>();
     for (Field<?> field : table.fields()) {
-      if (!field.equals(idField) && !field.equals(tenantField) && !bookkeepingTimestamps().contains(field)) {
+      if (sample.changed(field) && !field.equals(idField) && !field.equals(tenantField)
+          && !bookkeepingTimestamps().contains(field)) {
         written.add(field);
       }
     }

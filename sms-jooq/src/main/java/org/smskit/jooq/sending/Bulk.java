@@ -22,6 +22,7 @@ import org.smskit.core.text.TextInfo;
 import org.smskit.jooq.inbox.Contacts;
 import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.JsonObjects;
+import org.smskit.jooq.internal.ProviderOptionsJson;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.repository.NamedSql;
@@ -99,10 +100,11 @@ final class Bulk {
       message AS (
         INSERT INTO ${schema}.sms_messages (tenant_id, id, direction, from_number, to_number, body, media_count,
           status, provider, conversation_id, metadata, message_type, sender_phone_number_id, service_account_id,
-          segment_count, encoding, created_at)
+          segment_count, encoding, created_at, provider_options)
         SELECT :tenant, k.message_id, 'outbound', k.from_phone, k.phone, :body, 0,
                CASE WHEN k.due > :now THEN 'scheduled' ELSE 'queued' END, :provider, k.conversation_id,
-               CAST(:metadata AS jsonb), 'sms', k.number_id, CAST(:service_id AS uuid), :segments, :encoding, :now
+               CAST(:metadata AS jsonb), 'sms', k.number_id, CAST(:service_id AS uuid), :segments, :encoding, :now,
+               CAST(:provider_options AS jsonb)
         FROM keyed k),
       history AS (
         INSERT INTO ${schema}.sms_message_status_events (tenant_id, id, message_id, message_created_at, status,
@@ -149,7 +151,8 @@ final class Bulk {
     }
     SenderAccount account = r.senderAccounts().find(svc.senderAccountId()).filter(SenderAccount::active)
         .orElseThrow(() -> new InvalidInputException("sender_account_id", "the sender account is deactivated"));
-    ctx.providers().provider(tx.tenant(), account, r); // refuses an account whose provider is not installed
+    // Refuses an account whose provider is not installed, and options that provider refuses.
+    Outbound.checkOptions(ctx, ctx.providers().provider(tx.tenant(), account, r), message.providerOptions());
     List<SenderPhoneNumber> active = r.phoneNumbers().listActiveByAccount(account.id());
     if (active.isEmpty()) {
       throw new InvalidInputException("sender_phone_number_id", "the sender account has no active number to send from");
@@ -221,6 +224,7 @@ final class Bulk {
       p.put("body", message.body());
       p.put("provider", account.provider());
       p.put("metadata", message.metadataJson());
+      p.put("provider_options", ProviderOptionsJson.write(message.providerOptions()));
       p.put("segments", text.segments());
       p.put("encoding", text.encoding().dbValue());
       p.put("priority", SendTiming.priority(svc));

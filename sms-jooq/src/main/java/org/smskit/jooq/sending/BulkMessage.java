@@ -5,6 +5,7 @@ import java.util.UUID;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
+import org.smskit.core.spi.ProviderOptions;
 
 /**
  * What a bulk send sends: one text through a messaging service, to recipients given apart (a list in a {@link
@@ -15,6 +16,8 @@ import org.smskit.core.Require;
  *     within the call only
  * @param region the region to read national numbers in; null for the service's default
  * @param sendAt when to send; null for as soon as the dispatcher can
+ * @param providerOptions provider options for every message, checked by the service's provider before anything is
+ *     queued (see {@code SendRequest.Builder.options})
  */
 public record BulkMessage(
     UUID serviceAccountId,
@@ -22,15 +25,28 @@ public record BulkMessage(
     @Nullable String campaignKey,
     @Nullable String region,
     @Nullable Instant sendAt,
-    String metadataJson) {
+    String metadataJson,
+    ProviderOptions providerOptions) {
 
   public BulkMessage {
     Require.nonNull(serviceAccountId, "service_account_id");
+    Require.nonNull(providerOptions, "options");
     Require.nonNull(body, "body");
     Require.nonNull(metadataJson, "metadata");
     if (campaignKey != null && (campaignKey.isEmpty() || campaignKey.length() > 100)) {
       throw new InvalidInputException("campaign_key", "must be 1 to 100 characters");
     }
+  }
+
+  /** Without provider options. */
+  public BulkMessage(UUID serviceAccountId, String body, @Nullable String campaignKey, @Nullable String region,
+      @Nullable Instant sendAt, String metadataJson) {
+    this(serviceAccountId, body, campaignKey, region, sendAt, metadataJson, ProviderOptions.NONE);
+  }
+
+  /** This message with {@code options} for every recipient. */
+  public BulkMessage withOptions(ProviderOptions options) {
+    return new BulkMessage(serviceAccountId, body, campaignKey, region, sendAt, metadataJson, options);
   }
 
   /** {@code body} through the service, as soon as possible, under {@code campaignKey} (null for none). */

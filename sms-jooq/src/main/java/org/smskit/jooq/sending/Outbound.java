@@ -19,11 +19,14 @@ import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.core.spi.ProviderCapabilities;
+import org.smskit.core.spi.ProviderOptions;
+import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.SmsText;
 import org.smskit.core.text.TextInfo;
 import org.smskit.jooq.inbox.Contacts;
 import org.smskit.jooq.inbox.ConversationKeys;
+import org.smskit.jooq.internal.ProviderOptionsJson;
 import org.smskit.jooq.internal.SmsContext;
 import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.repository.MessageKeyRepository;
@@ -115,6 +118,10 @@ final class Outbound {
         .encoding(text == null ? null : text.encoding())
         .createdAt(now)
         .build());
+    String options = ProviderOptionsJson.write(request.providerOptions());
+    if (options != null) {
+      r.messages().storeProviderOptions(messageId, message.createdAt(), options);
+    }
     for (MediaItem item : request.media()) {
       r.attachments().insert(new Attachment(Ids.newId(), messageId, item.url().toString(), item.fileName(),
           MediaItem.fileTypeOf(item.mimeType()), item.fileSize(), item.mimeType(), null, now));
@@ -187,7 +194,9 @@ final class Outbound {
   private void checkCapabilities(Sender sender, SendRequest request) {
     // Made here, before anything is written, so that an account whose provider is not installed (or cannot be
     // configured from the account) is refused instead of leaving a message queued that can never go out.
-    ProviderCapabilities capabilities = ctx.providers().provider(tx.tenant(), sender.account(), r).capabilities();
+    SmsProvider provider = ctx.providers().provider(tx.tenant(), sender.account(), r);
+    checkOptions(ctx, provider, request.providerOptions());
+    ProviderCapabilities capabilities = provider.capabilities();
     if (request.media().isEmpty()) {
       return;
     }
@@ -198,6 +207,23 @@ final class Outbound {
       throw new InvalidInputException("media", sender.account().provider() + " sends at most "
           + capabilities.maxMediaPerMessage() + " media per message");
     }
+  }
+
+  /**
+   * The provider of the sender's account checks the options (its own raw parameters, the typed ones); raw
+   * parameters for a provider that is not installed are refused, those of other installed providers are kept for
+   * a fallback account.
+   */
+  static void checkOptions(SmsContext ctx, SmsProvider provider, ProviderOptions options) {
+    if (options.isEmpty()) {
+      return;
+    }
+    for (String other : options.raw().keySet()) {
+      if (!ctx.providers().installed(other)) {
+        throw new InvalidInputException("options." + other, "no provider named " + other + " is installed");
+      }
+    }
+    provider.validateOptions(options);
   }
 
   private Instant now() {

@@ -38,7 +38,8 @@ import org.smskit.jooq.schema.SchemaConfig;
  * org.smskit.jooq.internal.SenderDirectory} (no read), and one statement, atomic on its own (autocommit), checks the
  * recipient's opt-outs and the idempotency key, upserts the contact (with its sticky sender) and the conversation
  * rollup, and inserts the message, its history and its outbox row, writing nothing when an opt-out applies. Messages
- * with media, or that quiet hours may move, take {@link Outbound}'s path, which reads the contact first.
+ * with media or provider options, or that quiet hours may move, take {@link Outbound}'s path, which reads the
+ * contact first and checks the options with the account's provider.
  */
 final class QuickQueue {
   private static final String SQL = """
@@ -125,9 +126,12 @@ final class QuickQueue {
     this.policy = policy;
   }
 
-  /** True when {@code request} can take this path: a text message that quiet hours cannot move. */
+  /**
+   * True when {@code request} can take this path: a text message without provider options (their provider checks
+   * them, which needs the account's provider, not only its directory entry) that quiet hours cannot move.
+   */
   boolean applies(TenantId tenant, SendRequest request) {
-    if (!request.media().isEmpty()) {
+    if (!request.media().isEmpty() || !request.providerOptions().isEmpty()) {
       return false;
     }
     if (policy.quietHours() == null || request.serviceAccountId() == null) {

@@ -7,6 +7,7 @@ import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
 import org.smskit.core.phone.InvalidPhoneNumberException;
+import org.smskit.core.spi.ProviderOptions;
 import org.smskit.jooq.internal.JsonObjects;
 
 /**
@@ -23,6 +24,8 @@ import org.smskit.jooq.internal.JsonObjects;
  * @param userId the host user on whose behalf the message is sent
  * @param metadataJson a JSON object stored with the message
  * @param sendAt when to send; null for as soon as possible (the message is {@code scheduled} until then)
+ * @param providerOptions per-message provider options (Twilio {@code ContentSid}, a validity...), checked by the
+ *     provider of the sender's account when the message is queued and stored with it
  */
 public record SendRequest(
     String to,
@@ -35,9 +38,11 @@ public record SendRequest(
     @Nullable String idempotencyKey,
     @Nullable String userId,
     String metadataJson,
-    @Nullable java.time.Instant sendAt) {
+    @Nullable java.time.Instant sendAt,
+    ProviderOptions providerOptions) {
 
   public SendRequest {
+    Require.nonNull(providerOptions, "options");
     if (to == null) {
       throw new InvalidPhoneNumberException("to_number", InvalidPhoneNumberException.Reason.MISSING);
     }
@@ -73,6 +78,7 @@ public record SendRequest(
     private String userId;
     private String metadataJson = "{}";
     private java.time.Instant sendAt;
+    private ProviderOptions providerOptions = ProviderOptions.NONE;
 
     private Builder(String to) {
       this.to = to;
@@ -88,10 +94,12 @@ public record SendRequest(
     public Builder userId(String value) { userId = value; return this; }
     public Builder metadataJson(String value) { metadataJson = value; return this; }
     public Builder sendAt(java.time.Instant value) { sendAt = value; return this; }
+    /** Provider options for this message; see {@link ProviderOptions}. Default: none. */
+    public Builder options(ProviderOptions value) { providerOptions = value; return this; }
 
     public SendRequest build() {
       return new SendRequest(to, region, body, media, senderNumberId, serviceAccountId, senderAccountId,
-          idempotencyKey, userId, metadataJson, sendAt);
+          idempotencyKey, userId, metadataJson, sendAt, providerOptions);
     }
   }
 }

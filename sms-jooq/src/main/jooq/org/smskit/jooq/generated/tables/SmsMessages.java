@@ -208,6 +208,11 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
      */
     public final TableField<SmsMessagesRecord, String> ENCODING = createField(DSL.name("encoding"), SQLDataType.VARCHAR, this, "");
 
+    /**
+     * The column <code>smskit.sms_messages.provider_options</code>.
+     */
+    public final TableField<SmsMessagesRecord, JSONB> PROVIDER_OPTIONS = createField(DSL.name("provider_options"), SQLDataType.JSONB, this, "");
+
     private SmsMessages(Name alias, Table<SmsMessagesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
     }

@@ -403,6 +403,20 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
         return (String) get(26);
     }
 
+    /**
+     * Setter for <code>smskit.sms_messages.provider_options</code>.
+     */
+    public void setProviderOptions(JSONB value) {
+        set(27, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_messages.provider_options</code>.
+     */
+    public JSONB getProviderOptions() {
+        return (JSONB) get(27);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -426,7 +440,7 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
     /**
      * Create a detached, initialised SmsMessagesRecord
      */
-    public SmsMessagesRecord(String tenantId, UUID id, String direction, String fromNumber, String toNumber, String body, Integer mediaCount, String status, String provider, String providerMessageSid, String providerErrorCode, String providerPayload, Instant receivedAt, Instant sentAt, Instant deliveredAt, Instant failedAt, String conversationId, String userId, JSONB metadata, String messageType, UUID senderPhoneNumberId, UUID serviceAccountId, Instant readAt, Instant createdAt, Instant updatedAt, Integer segmentCount, String encoding) {
+    public SmsMessagesRecord(String tenantId, UUID id, String direction, String fromNumber, String toNumber, String body, Integer mediaCount, String status, String provider, String providerMessageSid, String providerErrorCode, String providerPayload, Instant receivedAt, Instant sentAt, Instant deliveredAt, Instant failedAt, String conversationId, String userId, JSONB metadata, String messageType, UUID senderPhoneNumberId, UUID serviceAccountId, Instant readAt, Instant createdAt, Instant updatedAt, Integer segmentCount, String encoding, JSONB providerOptions) {
         super(SmsMessages.SMS_MESSAGES);
 
         setTenantId(tenantId);
@@ -456,6 +470,7 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
         setUpdatedAt(updatedAt);
         setSegmentCount(segmentCount);
         setEncoding(encoding);
+        setProviderOptions(providerOptions);
         resetChangedOnNotNull();
     }
 }
