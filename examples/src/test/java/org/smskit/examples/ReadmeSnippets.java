@@ -31,6 +31,7 @@ import org.smskit.jooq.schema.RowLevelSecurity;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.sending.BulkMessage;
 import org.smskit.jooq.sending.BulkSummary;
+import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
 
 /** The README's code blocks, compiled; {@link ReadmeSnippetsTest} checks that the README still matches them. */
