@@ -26,6 +26,7 @@ import org.smskit.jooq.SmsService;
 import org.smskit.jooq.internal.Credentials;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.schema.SmsSchema;
+import org.smskit.jooq.testing.Catalogs;
 import org.smskit.jooq.testing.TestDatabase;
 import org.smskit.jooq.testing.TestPostgres;
 
@@ -184,7 +185,7 @@ class LegacyAdoptionTest {
   void theSchemaEndsAsAFreshInstall() {
     try (TestDatabase fresh = TestPostgres.newDatabase()) {
       SmsSchema.migrate(fresh.dataSource(), SchemaConfig.defaults());
-      assertThat(catalog(db)).containsExactlyInAnyOrderElementsOf(catalog(fresh));
+      assertThat(Catalogs.smskit(db)).containsExactlyInAnyOrderElementsOf(Catalogs.smskit(fresh));
       assertThat(db.strings("SELECT max(version) FROM smskit.smskit_schema_history WHERE success"))
           .isEqualTo(fresh.strings("SELECT max(version) FROM smskit.smskit_schema_history WHERE success"));
     }
@@ -211,30 +212,5 @@ class LegacyAdoptionTest {
 
   private static long count(TestDatabase db, String sql) {
     return Long.parseLong(db.strings("SELECT (" + sql + ")::text").get(0));
-  }
-
-  /** As sms-jooq's PartitionTest: smskit's schema but its partitions, as PostgreSQL prints each definition. */
-  static List<String> catalog(TestDatabase db) {
-    List<String> all = new ArrayList<>();
-    String tables = "SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        + " WHERE n.nspname = 'smskit' AND c.relkind IN ('r', 'p') AND NOT c.relispartition"
-        + " AND c.relname <> 'smskit_schema_history'";
-    all.addAll(db.strings("SELECT 'column ' || a.attrelid::regclass || '.' || a.attname || ' '"
-        + " || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull || ' '"
-        + " || coalesce(pg_get_expr(d.adbin, d.adrelid), '') FROM pg_attribute a"
-        + " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
-        + " WHERE a.attrelid IN (" + tables + ") AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1"));
-    all.addAll(db.strings("SELECT 'constraint ' || conrelid::regclass || ' ' || conname || ' '"
-        + " || pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint WHERE conrelid IN (" + tables + ")"
-        + " AND conparentid = 0 ORDER BY 1"));
-    all.addAll(db.strings("SELECT 'index ' || indexrelid::regclass || ' ' || pg_get_indexdef(indexrelid)"
-        + " FROM pg_index WHERE indrelid IN (" + tables + ") ORDER BY 1"));
-    all.addAll(db.strings("SELECT 'trigger ' || tgrelid::regclass || ' ' || pg_get_triggerdef(oid) FROM pg_trigger"
-        + " WHERE tgrelid IN (" + tables + ") AND NOT tgisinternal ORDER BY 1"));
-    all.addAll(db.strings("SELECT 'function ' || p.proname || ' ' || md5(pg_get_functiondef(p.oid)) FROM pg_proc p"
-        + " JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'smskit' ORDER BY 1"));
-    all.addAll(db.strings("SELECT 'comment ' || c.relname || ' ' || coalesce(obj_description(c.oid, 'pg_class'), '')"
-        + " FROM pg_class c WHERE c.oid IN (" + tables + ") ORDER BY 1"));
-    return all;
   }
 }
