@@ -13,7 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import javax.crypto.SecretKey;
+import javax.sql.DataSource;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,14 +123,24 @@ abstract class ServiceTestBase {
 
   /** A builder as {@link #builder()} with other keys. */
   SmsService.Builder builder(KeyProvider keys) {
-    SmsService.Builder builder = SmsService.builder(rls == null ? db.dataSource() : rls.app(), keys)
+    return builder(keys, ds -> ds);
+  }
+
+  /** A builder as {@link #builder()} whose connections (each role's, under row level security) pass {@code wrap}. */
+  SmsService.Builder builder(UnaryOperator<DataSource> wrap) {
+    return builder(StaticKeyProvider.of("k1", key), wrap);
+  }
+
+  private SmsService.Builder builder(KeyProvider keys, UnaryOperator<DataSource> wrap) {
+    SmsService.Builder builder = SmsService.builder(wrap.apply(rls == null ? db.dataSource() : rls.app()), keys)
         .schema(rls == null ? CONFIG : CONFIG.withRowLevelSecurity(rls.roles()))
         .providers(SmsProviders.of(providers))
         .defaultRegion("US")
         .clock(clock)
         .webhookBaseUrl(HOOK_BASE)
         .listener(events::add);
-    return rls == null ? builder : builder.workerDataSource(rls.worker()).migrationDataSource(rls.owner());
+    return rls == null ? builder
+        : builder.workerDataSource(wrap.apply(rls.worker())).migrationDataSource(rls.owner());
   }
 
   /** Another service over the same database, with other options, closed after the class. */

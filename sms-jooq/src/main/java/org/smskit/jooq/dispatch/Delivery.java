@@ -1,11 +1,13 @@
 package org.smskit.jooq.dispatch;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,11 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
 import org.smskit.core.TenantId;
+import org.smskit.core.model.Message;
 import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.dispatch.DispatchQueue.Lease;
 import org.smskit.jooq.internal.SmsContext;
+import org.smskit.jooq.internal.Tx;
 import org.smskit.jooq.optout.OptOutPolicy;
 import org.smskit.jooq.repository.OutboxRepository;
+import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.sending.QuietHours;
 import org.smskit.jooq.sending.SendReceipt;
 
@@ -87,7 +93,14 @@ final class Delivery {
     Delivery delivery = new Delivery(ctx, config, unlimited(config.accountBurst()), Duration.ZERO, quietHours, optOuts);
     String worker = "send-now-" + UUID.randomUUID();
     Batch batch = new Batch(worker, worker, ctx.now().plus(config.lease()));
-    Preparation.Prepared prepared = delivery.preparation.prepare(batch, List.of(), Optional.of(new Preparation.Acquire(tenant, messageId)));
+    Preparation.Prepared prepared;
+    try {
+      prepared = delivery.preparation.prepare(batch, List.of(), Optional.of(new Preparation.Acquire(tenant, messageId)));
+    } catch (RuntimeException e) {
+      // The attempt this call counted is whichever is open under its worker, unique to this call.
+      delivery.giveBack(batch, List.of(new Claimed(tenant.value(), messageId, 0)));
+      throw e;
+    }
     RuntimeException error = prepared.errors().get(messageId);
     if (error != null) {
       throw error;
@@ -110,7 +123,7 @@ final class Delivery {
     try {
       prepared = preparation.prepare(batch, leases, Optional.empty());
     } catch (RuntimeException e) {
-      release(batch, leases);
+      giveBack(batch, leases.stream().map(l -> new Claimed(l.tenant(), l.messageId(), l.attempt())).toList());
       throw e;
     }
     Map<UUID, SendReceipt> receipts = new HashMap<>(prepared.done());
@@ -155,19 +168,59 @@ final class Delivery {
     }
   }
 
-  /** Gives back leases a failed prepare left behind, so that they go again without waiting for expiry. */
-  private void release(Batch batch, List<Lease> leases) {
+  /**
+   * A message a failed prepare may have left leased to its batch: {@code attempt} is the one that prepare would
+   * have counted, or 0 for whichever attempt is open under the batch's worker (a send now, whose worker is unique).
+   */
+  private record Claimed(String tenant, UUID messageId, int attempt) {}
+
+  /**
+   * Gives back what a failed prepare left leased to its batch, so that it goes again without waiting for the lease
+   * to expire. A prepare can fail after its commit reached the database (the connection lost as it committed):
+   * its messages are then marked sending with an attempt counted, yet no request was made, so the attempt is
+   * withdrawn and the message waits as before. Held for reconciliation instead, it would never be sent.
+   */
+  private void giveBack(Batch batch, List<Claimed> claimed) {
     try {
-      ctx.writeAcross(tx -> {
-        for (Lease lease : leases) {
-          OutboxRepository outbox = tx.tenant(lease.tenant()).r().outbox();
-          outbox.lock(lease.messageId()).filter(e -> batch.owner.equals(e.leaseOwner()))
-              .ifPresent(e -> outbox.postpone(lease.messageId(), ctx.now(), null));
+      // Tried again for a few seconds, as outcomes are: given up, a counted attempt would be held once its lease
+      // ran out, as if a request might have left.
+      Outcomes.writeRetrying(ctx, "give back " + claimed.size() + " leases", tx -> {
+        Instant now = ctx.now();
+        Map<String, List<Claimed>> byTenant = new TreeMap<>();
+        claimed.forEach(c -> byTenant.computeIfAbsent(c.tenant(), k -> new ArrayList<>()).add(c));
+        for (var group : byTenant.entrySet()) {
+          Tx t = tx.tenant(group.getKey());
+          Repositories r = t.r();
+          List<UUID> ids = group.getValue().stream().map(Claimed::messageId).sorted().toList();
+          // Messages, then outbox rows, each in id order: the order preparing a batch takes.
+          Map<UUID, Message> messages = r.messages().lockAll(ids);
+          Map<UUID, OutboxRepository.Entry> outbox = r.outbox().lockAll(ids);
+          for (Claimed c : group.getValue()) {
+            Message message = messages.get(c.messageId());
+            OutboxRepository.Entry entry = outbox.get(c.messageId());
+            if (message == null || entry == null || !batch.owner.equals(entry.leaseOwner())) {
+              continue; // not leased to this batch: the prepare finished with it, or another worker has it
+            }
+            int attempt = entry.attempts();
+            boolean counted = message.status() == MessageStatus.SENDING && attempt > 0
+                && (c.attempt() == 0 || c.attempt() == attempt)
+                && r.outbox().attemptOpen(c.messageId(), attempt, batch.worker);
+            if (counted) {
+              // Sending before this attempt too only when an earlier one was interrupted (at-least-once).
+              boolean wasSending = attempt > 1 && r.outbox().attemptOpen(c.messageId(), attempt - 1, null);
+              Outcomes.withdrawUnsent(t, message, attempt, wasSending, message.provider(), now, now,
+                  "the commit that prepared the request was lost; no request was made");
+              log.warn("smskit gives back message {}: attempt {} was prepared but its commit was not confirmed,"
+                  + " and no request was made", c.messageId(), attempt);
+            } else {
+              r.outbox().postpone(c.messageId(), now, null);
+            }
+          }
         }
         return null;
       });
     } catch (RuntimeException e) {
-      log.warn("smskit could not give back {} leases (they expire by themselves): {}", leases.size(), e.toString());
+      log.warn("smskit could not give back {} leases (they expire by themselves): {}", claimed.size(), e.toString());
     }
   }
 }

@@ -57,6 +57,7 @@ public final class Dispatcher implements Worker {
   private final Set<Batch> active = ConcurrentHashMap.newKeySet();
   private final AtomicLong claims = new AtomicLong();
   private final List<Thread> threads = new ArrayList<>();
+  private final List<Thread> poolThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
   private @Nullable ExecutorService senders;
   private @Nullable ScheduledExecutorService upkeep;
   private volatile boolean running;
@@ -105,10 +106,13 @@ public final class Dispatcher implements Worker {
     return this;
   }
 
-  private static ThreadFactory daemon(java.util.function.Supplier<String> names) {
+  /** Daemon threads for the pools, remembered so that {@link #stop} can wait until they have ended. */
+  private ThreadFactory daemon(java.util.function.Supplier<String> names) {
     return runnable -> {
       Thread thread = new Thread(runnable, names.get());
       thread.setDaemon(true);
+      poolThreads.removeIf(t -> t.getState() == Thread.State.TERMINATED); // idle senders end after a minute
+      poolThreads.add(thread);
       return thread;
     };
   }
@@ -139,6 +143,16 @@ public final class Dispatcher implements Worker {
         Thread.currentThread().interrupt();
       }
     }
+    // A terminated pool's last thread may still be on its way out: wait for it, so that none outlives stop().
+    for (Thread thread : poolThreads) {
+      try {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    poolThreads.removeIf(t -> !t.isAlive());
     senders = null;
     upkeep = null;
   }
@@ -181,7 +195,8 @@ public final class Dispatcher implements Worker {
       try {
         delivery.deliver(batch, claim.leases(), pool);
       } catch (RuntimeException e) {
-        // The leases stay; when they expire the messages are taken over (and held if they were already sending).
+        // A failed prepare gave its leases back; after a failed outcome write the leases stay, and when they
+        // expire the messages are taken over (and held: their requests may have left).
         log.warn("smskit dispatcher {} could not deliver {} messages: {}", worker, claim.leases().size(),
             e.toString());
       }

@@ -11,8 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smskit.core.Nullable;
 import org.smskit.core.StorageException;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
@@ -67,16 +69,24 @@ final class Outcomes {
    * whose first commit did go through finds the attempts finished and changes nothing.
    */
   Map<UUID, SendReceipt> record(Batch batch, List<CallResult> results) {
+    return writeRetrying(ctx, "record the outcome of " + results.size() + " sends",
+        tx -> recordAll(tx, batch, results));
+  }
+
+  /**
+   * Runs {@code work} in one transaction across tenants, trying again for about 3 s (100 ms, then doubling) while
+   * the database is unreachable: for the writes that must not be given up lightly.
+   */
+  static <T> T writeRetrying(SmsContext ctx, String what, Function<Across, T> work) {
     long pauseMillis = 100;
     for (int tried = 1; ; tried++) {
       try {
-        return ctx.writeAcross(tx -> recordAll(tx, batch, results));
+        return ctx.writeAcross(work);
       } catch (StorageException e) {
         if (!e.retryable() || tried == OUTCOME_WRITES) {
           throw e;
         }
-        log.warn("smskit could not record the outcome of {} sends (try {} of {}): {}", results.size(), tried,
-            OUTCOME_WRITES, e.toString());
+        log.warn("smskit could not {} (try {} of {}): {}", what, tried, OUTCOME_WRITES, e.toString());
         try {
           Thread.sleep(pauseMillis);
         } catch (InterruptedException interrupted) {
@@ -368,16 +378,25 @@ final class Outcomes {
 
   /** No request was made: the attempt is taken back and the message waits, as it was before. */
   private SendReceipt withdraw(Tx tx, Call call, Message message, Withdrawn withdrawn, Instant now) {
+    return receipt(withdrawUnsent(tx, message, call.attempt(), call.before() == MessageStatus.SENDING,
+        call.provider().name(), withdrawn.dueAt(), now, withdrawn.reason()));
+  }
+
+  /**
+   * Takes back attempt {@code attempt} of a locked message, counted but never made: the message goes back to the
+   * queue (unless it was {@code sending} already before it, after an interrupted attempt), due at {@code dueAt}.
+   */
+  static Message withdrawUnsent(Tx tx, Message message, int attempt, boolean wasSending, @Nullable String provider,
+      Instant dueAt, Instant now, String reason) {
     Repositories r = tx.r();
-    Optional<Message> requeued = call.before() == MessageStatus.SENDING ? Optional.empty()
+    Optional<Message> requeued = wasSending ? Optional.empty()
         : Transitions.requeue(r, message, message.providerErrorCode());
-    Message back = requeued.orElse(message);
     if (requeued.isPresent()) {
-      r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), call.provider().name(), null,
-          MessageStatus.QUEUED, "withdrawn", now, null, withdrawn.reason(), null));
+      r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), provider, null,
+          MessageStatus.QUEUED, "withdrawn", now, null, reason, null));
     }
-    r.outbox().withdrawAttempt(message.id(), call.attempt(), withdrawn.dueAt(), withdrawn.reason());
-    return receipt(back);
+    r.outbox().withdrawAttempt(message.id(), attempt, dueAt, reason);
+    return requeued.orElse(message);
   }
 
   /** Holds a message whose outcome is unknown: out of the outbox, into the held messages, in the history. */

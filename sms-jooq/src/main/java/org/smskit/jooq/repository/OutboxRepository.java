@@ -290,11 +290,14 @@ public final class OutboxRepository {
         .execute();
   }
 
-  /** True when attempt {@code attempt} of the message has its outcome recorded. */
-  public boolean attemptFinished(UUID messageId, int attempt) {
+  /**
+   * True when attempt {@code attempt} of the message was started (by {@code worker}, when not null) and has no
+   * outcome yet.
+   */
+  public boolean attemptOpen(UUID messageId, int attempt, @Nullable String worker) {
     return dsl.fetchExists(SMS_SEND_ATTEMPTS, SMS_SEND_ATTEMPTS.TENANT_ID.eq(tenant),
         SMS_SEND_ATTEMPTS.MESSAGE_ID.eq(messageId), SMS_SEND_ATTEMPTS.ATTEMPT.eq(attempt),
-        SMS_SEND_ATTEMPTS.OUTCOME.isNotNull());
+        worker == null ? DSL.noCondition() : SMS_SEND_ATTEMPTS.WORKER.eq(worker), SMS_SEND_ATTEMPTS.OUTCOME.isNull());
   }
 
   /** The number of attempts recorded for a message. */
