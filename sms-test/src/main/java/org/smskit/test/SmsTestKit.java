@@ -1,7 +1,11 @@
 package org.smskit.test;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +17,8 @@ import org.slf4j.LoggerFactory;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.Nullable;
+import org.smskit.core.Page;
+import org.smskit.core.PageRequest;
 import org.smskit.core.Require;
 import org.smskit.core.TenantId;
 import org.smskit.core.crypto.AesKeys;
@@ -27,9 +33,11 @@ import org.smskit.core.simulated.SimulatedProvider;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviders;
 import org.smskit.core.spi.WebhookRequest;
+import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.DispatcherConfig;
+import org.smskit.jooq.repository.OutboxRepository;
 import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.webhooks.WebhookOutcome;
 
@@ -58,14 +66,23 @@ public final class SmsTestKit implements AutoCloseable {
   public static final URI DEFAULT_WEBHOOK_BASE_URL = URI.create("https://erp.test/sms/webhooks");
 
   private static final Logger log = LoggerFactory.getLogger(SmsTestKit.class);
-  /** A flush that claims this many batches has met a loop (a message that is due again at once), not an outbox. */
-  private static final int MAX_FLUSH_ROUNDS = 10_000;
+  /**
+   * The key id and key of the default key provider. Public in the source, so fit for simulated tokens only: a kit
+   * on a database with real credentials needs {@link Builder#keys} with the real keys.
+   */
+  private static final String TEST_KEY_ID = "sms-test";
+  private static final String TEST_KEY = "plQGx/NyR26jA1Fi9WXLOeSMLlNLiLE+WiX4YN9fMUU=";
+  /**
+   * A round sends all that is due; another is needed only when sending made more due (a reply, a failover). A flush
+   * still finding work after this many has met a message that is due again at once.
+   */
+  private static final int MAX_FLUSH_ROUNDS = 100;
 
   private final SmsService root;
   private final SmsService service;
   private final KitProviderFactory providers;
   private final DispatcherConfig dispatcherConfig;
-  private final Dispatcher flusher;
+  private final KitClock clock;
   private final @Nullable EmbeddedDatabase database;
   private final List<Sender> senders = new CopyOnWriteArrayList<>();
   private final AtomicInteger accounts = new AtomicInteger();
@@ -77,7 +94,7 @@ public final class SmsTestKit implements AutoCloseable {
     this.service = root.forTenant(b.tenant);
     this.providers = b.providers;
     this.dispatcherConfig = b.dispatcherConfig;
-    this.flusher = root.dispatcher(b.dispatcherConfig);
+    this.clock = b.kitClock;
     this.database = database;
   }
 
@@ -146,30 +163,78 @@ public final class SmsTestKit implements AutoCloseable {
   // Sending
 
   /**
-   * Sends every message that is due now, on the calling thread, until the outbox has nothing due: what {@code
-   * queue}, {@code bulkSend} or a committed host transaction left queued. Rate limits do not apply (the kit's
-   * dispatcher is unlimited unless {@link Builder#dispatcher} says otherwise); messages scheduled later, or queued
-   * again after a retryable failure, wait for their time on the service's clock. Returns how many messages were
-   * claimed (sent or failed).
+   * Sends every message of the kit's tenant that is due now on the kit's clock, on the calling thread, until none
+   * is: what {@code queue}, {@code bulkSend} or a committed host transaction left queued. Each goes out as
+   * {@link SmsService#dispatch} sends it (no rate limit holds it back); messages scheduled later, or queued again
+   * after a retryable failure, wait for their time ({@link #advanceClock}). Returns how many were dispatched.
    *
-   * @throws IllegalStateException when messages keep coming due after 10,000 batches
+   * <p>Confined to the tenant so that kits sharing a database (one tenant each) never send each other's messages,
+   * which a {@link Dispatcher} would: it works across tenants.
+   *
+   * @throws IllegalStateException when messages keep coming due after 100 rounds
    */
   public int flush() {
     int total = 0;
     for (int round = 0; round < MAX_FLUSH_ROUNDS; round++) {
-      int claimed = flusher.runOnce();
-      if (claimed == 0) {
+      List<UUID> due = dueMessages();
+      if (due.isEmpty()) {
         return total;
       }
-      total += claimed;
+      due.forEach(service::dispatch);
+      total += due.size();
     }
-    throw new IllegalStateException("the outbox never ran dry: " + total + " messages claimed in "
-        + MAX_FLUSH_ROUNDS + " batches");
+    throw new IllegalStateException("the outbox never ran dry: " + total + " messages dispatched in "
+        + MAX_FLUSH_ROUNDS + " rounds");
+  }
+
+  /** This tenant's messages in the outbox that are due and not leased by a dispatcher, most urgent first. */
+  private List<UUID> dueMessages() {
+    Instant now = clock.instant();
+    return service.inTransaction((Repositories r) -> {
+      List<UUID> waiting = new ArrayList<>();
+      for (MessageStatus status : List.of(MessageStatus.QUEUED, MessageStatus.SCHEDULED)) {
+        PageRequest page = PageRequest.first(PageRequest.MAX_LIMIT);
+        while (true) {
+          Page<Message> found = r.messages().byStatusSince(status, Instant.EPOCH, page);
+          found.items().forEach(m -> waiting.add(m.id()));
+          if (found.next().isEmpty()) {
+            break;
+          }
+          page = PageRequest.after(found.next().get(), PageRequest.MAX_LIMIT);
+        }
+      }
+      // A leased row is due when its lease ends, so "due" also leaves out what a started dispatcher holds.
+      return r.outbox().lockAll(waiting).values().stream()
+          .filter(e -> !e.dueAt().isAfter(now))
+          .sorted(Comparator.comparingInt(OutboxRepository.Entry::priority)
+              .thenComparing(OutboxRepository.Entry::dueAt))
+          .map(OutboxRepository.Entry::messageId)
+          .toList();
+    });
+  }
+
+  /** Now on the kit's clock, which the service uses. */
+  public Instant now() {
+    return clock.instant();
+  }
+
+  /**
+   * Moves the kit's clock (the service's) on by {@code by}: scheduled messages and retries come due, quiet hours
+   * end.
+   *
+   * @throws InvalidInputException when {@code by} is negative: time going back would confuse the outbox
+   */
+  public void advanceClock(Duration by) {
+    Require.nonNull(by, "by");
+    if (by.isNegative()) {
+      throw new InvalidInputException("by", "must not be negative");
+    }
+    clock.advance(by);
   }
 
   /**
    * Starts a background dispatcher (the kit's dispatcher settings), for tests of code that expects one; it stops
-   * on {@link #close()}. Wait for its sends with {@link #awaitSent}. Starting it again returns the same one.
+   * on {@link #close()}. Unlike {@link #flush()} it works for every tenant of the database, as in production. Wait for its sends with {@link #awaitSent}. Starting it again returns the same one.
    */
   public synchronized Dispatcher startDispatcher() {
     if (background == null) {
@@ -357,18 +422,20 @@ public final class SmsTestKit implements AutoCloseable {
   }
 
   /**
-   * Configures a {@link SmsTestKit}. Defaults: an embedded PostgreSQL, a random encryption key, tenant
+   * Configures a {@link SmsTestKit}. Defaults: an embedded PostgreSQL, the kit's fixed test key, tenant
    * {@link TenantId#DEFAULT}, webhook base URL {@link #DEFAULT_WEBHOOK_BASE_URL}, a dispatcher without rate limits,
    * migration on build.
    */
   public static final class Builder {
     private @Nullable DataSource dataSource;
-    private KeyProvider keys = StaticKeyProvider.of("sms-test", AesKeys.generate());
+    private KeyProvider keys = StaticKeyProvider.of(TEST_KEY_ID, AesKeys.fromBase64("sms-test", TEST_KEY));
     private TenantId tenant = TenantId.DEFAULT;
     private URI webhookBaseUrl = DEFAULT_WEBHOOK_BASE_URL;
     private DispatcherConfig dispatcherConfig = DispatcherConfig.builder().workers(1).batchSize(100)
         .longCodeRate(0).tollFreeRate(0).accountRate(SimulatedProvider.NAME, 0).build();
     private Consumer<SmsService.Builder> options = b -> {};
+    private Clock clock = Clock.systemUTC();
+    private KitClock kitClock;
     private boolean migrate = true;
     private final KitProviderFactory providers = new KitProviderFactory(new SimulatedNetwork());
 
@@ -377,7 +444,10 @@ public final class SmsTestKit implements AutoCloseable {
     /** The host's database; the host keeps it open and closes it (default: an embedded PostgreSQL's). */
     public Builder dataSource(DataSource value) { dataSource = Require.nonNull(value, "dataSource"); return this; }
 
-    /** The keys that encrypt the simulated accounts' tokens (default: a random key of this kit's). */
+    /**
+     * The keys that encrypt the simulated accounts' tokens (default: the kit's fixed test key, id {@code sms-test},
+     * the same in every kit so that kits can share a database: smskit refuses a second key under one id).
+     */
     public Builder keys(KeyProvider value) { keys = Require.nonNull(value, "keys"); return this; }
 
     /** The tenant {@link #service()} acts for (default {@link TenantId#DEFAULT}). */
@@ -386,14 +456,20 @@ public final class SmsTestKit implements AutoCloseable {
     /** The public base URL webhooks are signed for (default {@link #DEFAULT_WEBHOOK_BASE_URL}). */
     public Builder webhookBaseUrl(URI value) { webhookBaseUrl = Require.nonNull(value, "webhookBaseUrl"); return this; }
 
-    /** How {@link #flush()} and {@link #startDispatcher()} dispatch (default: one worker, no rate limits). */
+    /** How {@link SmsTestKit#startDispatcher()} dispatches (default: one worker, no rate limits). */
     public Builder dispatcher(DispatcherConfig value) { dispatcherConfig = Require.nonNull(value, "dispatcher"); return this; }
 
     /**
-     * The host's options of the service (region, clock, listeners, schema, quiet hours...), applied after the kit's
-     * own. The providers are the kit's whatever these say: the simulated provider is what the kit drives.
+     * The host's options of the service (region, listeners, schema, quiet hours...), applied after the kit's own.
+     * The providers and the clock are the kit's whatever these say: the kit drives the simulated provider and time.
      */
     public Builder service(Consumer<SmsService.Builder> value) { options = Require.nonNull(value, "service"); return this; }
+
+    /**
+     * The service's clock, which {@link SmsTestKit#advanceClock} moves on (default: the system clock, UTC). The kit
+     * owns the clock: one set through {@link #service} is replaced by this one.
+     */
+    public Builder clock(Clock value) { clock = Require.nonNull(value, "clock"); return this; }
 
     /** Whether the kit migrates the schema when built (default true). */
     public Builder migrate(boolean value) { migrate = value; return this; }
@@ -410,7 +486,8 @@ public final class SmsTestKit implements AutoCloseable {
         SmsService.Builder builder = SmsService.builder(embedded != null ? embedded.dataSource() : dataSource, keys)
             .webhookBaseUrl(webhookBaseUrl);
         options.accept(builder);
-        root = builder.providers(SmsProviders.of(providers)).build();
+        kitClock = new KitClock(clock);
+        root = builder.providers(SmsProviders.of(providers)).clock(kitClock).build();
         if (migrate) {
           root.migrate();
         }
