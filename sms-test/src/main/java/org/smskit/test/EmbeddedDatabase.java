@@ -52,7 +52,8 @@ final class EmbeddedDatabase implements AutoCloseable {
     execute(adminUrl(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
 
-  private static synchronized String adminUrl() {
+  /** The maintenance database of the JVM's embedded server, starting it if needed. */
+  static synchronized String adminUrl() {
     if (adminUrl == null) {
       EmbeddedPostgres server;
       try {
