@@ -77,13 +77,10 @@ public final class InboundBuilder {
    * @throws org.smskit.core.spi.WebhookVerificationException after {@link #withInvalidSignature()}
    */
   public WebhookOutcome deliver() {
-    Signed signed = signed();
-    return kit.service().handleWebhook(signed.accountId(), signed.request());
+    return signed().deliverTo(kit.service());
   }
 
-  private record Signed(UUID accountId, WebhookRequest request) {}
-
-  private Signed signed() {
+  private SignedWebhook signed() {
     if (from == null) {
       throw new org.smskit.core.InvalidInputException("from", "is required: the customer's number");
     }
@@ -91,6 +88,7 @@ public final class InboundBuilder {
     UUID account = kit.accountOf(ours);
     WebhookRequest request = kit.simulated(account).inboundMessage(kit.webhookUrl(account), Address.parse("from", from),
         ours, body, List.copyOf(media));
-    return new Signed(account, forged ? Signatures.forged(request) : request);
+    SignedWebhook signed = new SignedWebhook(account, request);
+    return forged ? signed.forged() : signed;
   }
 }

@@ -74,13 +74,10 @@ public final class StatusReportBuilder {
 
   /** Hands the report to {@link SmsService#handleWebhook} for the sending account; returns what it did. */
   public WebhookOutcome deliver() {
-    Signed signed = signed();
-    return kit.service().handleWebhook(signed.accountId(), signed.request());
+    return signed().deliverTo(kit.service());
   }
 
-  private record Signed(UUID accountId, WebhookRequest request) {}
-
-  private Signed signed() {
+  private SignedWebhook signed() {
     Message message = kit.service().message(messageId).message();
     List<SimulatedNetwork.Sent> sent = kit.network().sent();
     String providerId = null;
@@ -95,6 +92,7 @@ public final class StatusReportBuilder {
     }
     UUID account = kit.accountOf(message);
     WebhookRequest request = kit.network().statusCallback(kit.webhookUrl(account), providerId, status, errorCode);
-    return new Signed(account, forged ? Signatures.forged(request) : request);
+    SignedWebhook signed = new SignedWebhook(account, request);
+    return forged ? signed.forged() : signed;
   }
 }

@@ -1,14 +1,11 @@
 package org.smskit.test;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +31,8 @@ abstract class KitTestBase {
   private static final AtomicInteger TENANTS = new AtomicInteger();
 
   TestDatabase db;
-  final MutableClock clock = new MutableClock(T0);
+  /** The base of every kit's clock; each kit moves its own on with {@code advanceClock}. */
+  final Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
   private final List<SmsTestKit> kits = new ArrayList<>();
   SmsTestKit kit;
 
@@ -50,7 +48,6 @@ abstract class KitTestBase {
 
   @BeforeEach
   void newKit() {
-    clock.set(T0);
     kit = kit(b -> {});
   }
 
@@ -70,37 +67,5 @@ abstract class KitTestBase {
     SmsTestKit built = builder.build();
     kits.add(built);
     return built;
-  }
-
-  /** A clock the test sets. */
-  static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void set(Instant instant) {
-      now.set(instant);
-    }
-
-    void advance(Duration by) {
-      now.updateAndGet(i -> i.plus(by));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
   }
 }
