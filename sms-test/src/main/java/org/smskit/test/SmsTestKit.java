@@ -89,12 +89,13 @@ public final class SmsTestKit implements AutoCloseable {
   private volatile int forgotten;
   private @Nullable Dispatcher background;
 
-  private SmsTestKit(Builder b, SmsService root, @Nullable EmbeddedDatabase database) {
+  private SmsTestKit(SmsService root, TenantId tenant, KitProviderFactory providers, KitClock clock,
+      DispatcherConfig dispatcherConfig, @Nullable EmbeddedDatabase database) {
     this.root = root;
-    this.service = root.forTenant(b.tenant);
-    this.providers = b.providers;
-    this.dispatcherConfig = b.dispatcherConfig;
-    this.clock = b.kitClock;
+    this.service = root.forTenant(tenant);
+    this.providers = providers;
+    this.clock = clock;
+    this.dispatcherConfig = dispatcherConfig;
     this.database = database;
   }
 
@@ -435,9 +436,7 @@ public final class SmsTestKit implements AutoCloseable {
         .longCodeRate(0).tollFreeRate(0).accountRate(SimulatedProvider.NAME, 0).build();
     private Consumer<SmsService.Builder> options = b -> {};
     private Clock clock = Clock.systemUTC();
-    private KitClock kitClock;
     private boolean migrate = true;
-    private final KitProviderFactory providers = new KitProviderFactory(new SimulatedNetwork());
 
     private Builder() {}
 
@@ -486,12 +485,14 @@ public final class SmsTestKit implements AutoCloseable {
         SmsService.Builder builder = SmsService.builder(embedded != null ? embedded.dataSource() : dataSource, keys)
             .webhookBaseUrl(webhookBaseUrl);
         options.accept(builder);
-        kitClock = new KitClock(clock);
+        // Each kit its own network and clock, also when one builder builds several.
+        KitProviderFactory providers = new KitProviderFactory(new SimulatedNetwork());
+        KitClock kitClock = new KitClock(clock);
         root = builder.providers(SmsProviders.of(providers)).clock(kitClock).build();
         if (migrate) {
           root.migrate();
         }
-        return new SmsTestKit(this, root, embedded);
+        return new SmsTestKit(root, tenant, providers, kitClock, dispatcherConfig, embedded);
       } catch (RuntimeException e) {
         if (root != null) {
           root.close();
