@@ -104,7 +104,10 @@ public final class SmsTestKit implements AutoCloseable {
     return builder().build();
   }
 
-  /** A kit on the host's database (an empty one, or one migrated by smskit), migrated. The host closes it. */
+  /**
+   * A kit on the host's database (an empty one, or one migrated by smskit), migrated. The data source stays the
+   * host's: {@link #close()} does not close it.
+   */
   public static SmsTestKit on(DataSource dataSource) {
     return builder().dataSource(dataSource).build();
   }
