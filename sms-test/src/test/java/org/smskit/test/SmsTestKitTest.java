@@ -404,6 +404,19 @@ class SmsTestKitTest extends KitTestBase {
   }
 
   @Test
+  void aMessageSentThroughAProviderMessagingServiceIsAssertedAndReportedOnToo() {
+    Sender sender = kit.addSender(OURS);
+    UUID service = kit.service().createService(sender.accountId(), "Notifications",
+        org.smskit.core.model.ServiceType.TRANSACTIONAL, "MG0001", null, null).id();
+    UUID id = kit.service().send(SendRequest.to(CUSTOMER).fromService(service).body("via MG").build()).messageId();
+
+    SentSms sent = SmsAssertions.assertThat(kit).withMessageId(id).single();
+    assertThat(sent.messagingServiceSid()).isEqualTo("MG0001");
+    assertThat(kit.reportDelivered(id).result()).isEqualTo(WebhookOutcome.Result.APPLIED);
+    assertThat(stored(id).status()).isEqualTo(MessageStatus.DELIVERED);
+  }
+
+  @Test
   void aStatusReportWithAnInvalidSignatureIsRefusedAndChangesNothing() {
     Sender sender = kit.addSender(OURS);
     UUID id = send(sender, CUSTOMER, "a").messageId();
