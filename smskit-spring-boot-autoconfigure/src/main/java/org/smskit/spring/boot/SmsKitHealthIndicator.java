@@ -45,7 +45,11 @@ final class SmsKitHealthIndicator extends AbstractHealthIndicator {
     boolean tooManyHeld = settings.getMaxHeld() != null && held > settings.getMaxHeld();
     builder.status(backlog || tooManyHeld ? Status.OUT_OF_SERVICE : Status.UP);
     builder.withDetail("tenants", settings.getTenants());
-    details.forEach((name, value) -> builder.withDetail(name, value instanceof Duration d ? d.toString() : value));
+    details.forEach((name, value) -> {
+      if (value != null) { // Boot refuses null details: an absent one (no message waiting) is left out
+        builder.withDetail(name, value instanceof Duration d ? d.toString() : value);
+      }
+    });
   }
 
   /** The components of the tenants' stats by name: numbers added, durations the longest, collections joined. */
