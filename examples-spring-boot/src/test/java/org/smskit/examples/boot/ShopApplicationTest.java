@@ -8,7 +8,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.crypto.AesKeys;
 import org.smskit.core.model.Message;
@@ -18,9 +17,12 @@ import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.testing.TestDatabase;
 import org.smskit.jooq.testing.TestPostgres;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,9 +44,13 @@ class ShopApplicationTest {
     registry.add("smskit.keys.ring.test", () -> AesKeys.toBase64(AesKeys.generate()));
   }
 
-  @AfterAll
-  static void drop() {
-    db.close();
+  /** Drops the database when the context closes, after the dispatcher stopped (an @AfterAll would run before). */
+  @TestConfiguration
+  static class DropDatabase {
+    @Bean
+    DisposableBean dropTestDatabase() {
+      return db::close;
+    }
   }
 
   @Autowired OrderService orders;
