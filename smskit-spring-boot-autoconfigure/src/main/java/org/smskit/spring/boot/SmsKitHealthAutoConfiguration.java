@@ -9,7 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code smskit} health indicator, with Spring Boot Actuator: see {@link SmsKitHealthIndicator}. Turned off
+ * The {@code smskit} health indicator on Spring Boot 3 (Actuator): see {@link SmsKitHealthIndicator}. Turned off
  * with {@code management.health.smskit.enabled=false}.
  */
 @AutoConfiguration(after = SmsKitAutoConfiguration.class)
