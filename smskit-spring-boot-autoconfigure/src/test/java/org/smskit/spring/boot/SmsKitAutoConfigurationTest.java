@@ -13,8 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.smskit.core.crypto.AesKeys;
@@ -25,8 +23,6 @@ import org.smskit.core.spi.SmsProviderFactory;
 import org.smskit.jooq.SmsService;
 import org.smskit.jooq.event.SmsListener;
 import org.smskit.jooq.sending.SendRequest;
-import org.smskit.jooq.testing.TestDatabase;
-import org.smskit.jooq.testing.TestPostgres;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -42,9 +38,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * The auto-configuration in application contexts over a real PostgreSQL (embedded, or SMS_TEST_JDBC_URL's), with
  * Boot's own DataSource auto-configuration making the pool from {@code spring.datasource.url}.
  */
-class SmsKitAutoConfigurationTest {
-  static final String KEY = AesKeys.toBase64(AesKeys.generate());
-  static TestDatabase db;
+class SmsKitAutoConfigurationTest extends BootDatabaseTest {
 
   ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
@@ -53,16 +47,6 @@ class SmsKitAutoConfigurationTest {
       .withPropertyValues("spring.datasource.url=" + db.jdbcUrl(), "smskit.keys.ring.k1=" + KEY,
           "smskit.dispatch.enabled=false")
       .withBean(SmsProviderFactory.class, SimulatedProviderFactory::new);
-
-  @BeforeAll
-  static void database() {
-    db = TestPostgres.newDatabase();
-  }
-
-  @AfterAll
-  static void drop() {
-    db.close();
-  }
 
   @Test
   void defaultsGiveAMigratedServiceAndPublishNoFlywayDslContextOrSecondDataSource() {

@@ -15,13 +15,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.smskit.core.crypto.AesKeys;
 import org.smskit.jooq.SmsService;
-import org.smskit.jooq.testing.TestDatabase;
-import org.smskit.jooq.testing.TestPostgres;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
@@ -39,27 +34,15 @@ import org.springframework.web.filter.ForwardedHeaderFilter;
  * independently of the provider's code) over the public URL, while they reach the application as plain http on
  * localhost.
  */
-class SmsKitWebhookControllerTest {
-  static final String KEY = AesKeys.toBase64(AesKeys.generate());
+class SmsKitWebhookControllerTest extends BootDatabaseTest {
   static final String TWILIO_SID = "AC" + "0123456789abcdef".repeat(2);
   static final String TWILIO_TOKEN = "twilio-auth-token";
-  static TestDatabase db;
 
   WebApplicationContextRunner runner = new WebApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class, WebMvcAutoConfiguration.class,
           HttpMessageConvertersAutoConfiguration.class, SmsKitAutoConfiguration.class))
       .withPropertyValues("spring.datasource.url=" + db.jdbcUrl(), "smskit.keys.ring.k1=" + KEY,
           "smskit.dispatch.enabled=false", "smskit.webhook.enabled=true");
-
-  @BeforeAll
-  static void database() {
-    db = TestPostgres.newDatabase();
-  }
-
-  @AfterAll
-  static void drop() {
-    db.close();
-  }
 
   @Test
   void theEndpointIsOptInAndOnlyInServletApplications() {
