@@ -181,6 +181,25 @@ class SmsKitAutoConfigurationTest extends BootDatabaseTest {
   }
 
   @Test
+  void aPoolWithAutocommitOffStillCommitsWorkOutsideATransactionAndJoinsOneInside() {
+    runner.withPropertyValues("spring.datasource.hikari.auto-commit=false").run(context -> {
+      SmsService sms = context.getBean(SmsService.class);
+      TransactionTemplate tx = context.getBean(TransactionTemplate.class);
+      sms.optOut("+14155550131", OptOutScope.ALL, null, null);
+      // Read from the test's own pool: committed, not left in an open connection.
+      assertThat(db.strings("SELECT count(*) FROM smskit.sms_opt_outs WHERE phone = '+14155550131'"))
+          .containsExactly("1");
+
+      assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
+        sms.optOut("+14155550132", OptOutScope.ALL, null, null);
+        throw new IllegalStateException("the host's failure");
+      })).hasMessage("the host's failure");
+      assertThat(db.strings("SELECT count(*) FROM smskit.sms_opt_outs WHERE phone = '+14155550132'"))
+          .containsExactly("0");
+    });
+  }
+
+  @Test
   void healthIsUpWithTheDispatchCountsAndOutOfServiceOverTheBacklogThreshold() {
     runner.run(context -> {
       SmsService sms = context.getBean(SmsService.class);
