@@ -4,9 +4,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import org.smskit.core.crypto.AesKeys;
 import org.smskit.core.simulated.SimulatedProviderFactory;
+import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.event.SmsListener;
-import org.smskit.core.status.MessageStatus;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -18,9 +18,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * arrives at the webhook endpoint ({@code smskit.webhook.*}) and a listener marks the order notified. It uses the
  * simulated provider, so it runs without an SMS account.
  *
- * <p>Run it with {@code mvn -q -pl examples-spring-boot -am -DskipTests package} and then
- * {@code java -jar}... or simply from the IDE; without {@code spring.datasource.url} it starts an embedded PostgreSQL,
- * and without keys it makes a throw-away one.
+ * <p>Run it with {@code mvn -q -DskipTests -Pboot-example verify -pl examples-spring-boot -am}: without
+ * {@code spring.datasource.url} it starts an embedded PostgreSQL, and without {@code SMSKIT_KEYS} it makes a
+ * throw-away key.
  */
 @SpringBootApplication
 public class ShopApplication {
