@@ -54,7 +54,8 @@ import org.springframework.util.ClassUtils;
 public class SmsKitAutoConfiguration {
   private static final Logger log = LoggerFactory.getLogger(SmsKitAutoConfiguration.class);
   private static final boolean SPRING_JDBC = ClassUtils.isPresent(
-      "org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy", SmsKitAutoConfiguration.class.getClassLoader());
+      "org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy",
+      SmsKitAutoConfiguration.class.getClassLoader());
 
   /**
    * The service, migrated unless {@code smskit.migrate.enabled=false}; after the host's own database initialisation

@@ -55,7 +55,8 @@ class SmsKitAutoConfigurationTest extends BootDatabaseTest {
           .doesNotHaveBean(Flyway.class).doesNotHaveBean(DSLContext.class)
           .hasBean("smsKitDispatcher").doesNotHaveBean("smsKitAnalysisWorker")
           .doesNotHaveBean(SmsKitWebhookController.class);
-      assertThat(db.strings("SELECT count(*) FROM smskit.smskit_schema_history WHERE success")).isNotEqualTo(List.of("0"));
+      assertThat(db.strings("SELECT count(*) FROM smskit.smskit_schema_history WHERE success"))
+          .isNotEqualTo(List.of("0"));
     });
   }
 
