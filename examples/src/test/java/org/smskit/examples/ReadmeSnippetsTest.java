@@ -25,7 +25,8 @@ class ReadmeSnippetsTest {
   private static final List<Path> SOURCES = List.of(
       Path.of("src/test/java/org/smskit/examples/ReadmeSnippets.java"),
       Path.of("src/test/java/org/smskit/examples/AcmeProvider.java"),
-      Path.of("src/test/java/org/smskit/examples/QuickStart.java"));
+      Path.of("src/test/java/org/smskit/examples/QuickStart.java"),
+      Path.of("../examples-spring-boot/src/test/java/org/smskit/examples/boot/ReadmeOrderService.java"));
 
   @Test
   void everyJavaBlockOfTheReadmeIsCompiledSource() throws IOException {
