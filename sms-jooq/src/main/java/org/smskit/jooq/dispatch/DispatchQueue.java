@@ -448,6 +448,8 @@ final class DispatchQueue {
     var tenantO = tenant == null ? DSL.noCondition() : o.TENANT_ID.eq(tenant);
     var tenantM = tenant == null ? DSL.noCondition() : m.TENANT_ID.eq(tenant);
     var tenantH = tenant == null ? DSL.noCondition() : h.TENANT_ID.eq(tenant);
+    var c = SMS_CIRCUIT_BREAKERS;
+    var tenantC = tenant == null ? DSL.noCondition() : c.TENANT_ID.eq(tenant);
     // The service's clock, not the database's, stamps messages and due times: measure waits against them.
     // A scheduled message waits from its send-at time (its due time), any other from when it was queued.
     org.jooq.Field<Instant> waitingSince = DSL.when(m.STATUS.eq("scheduled"), o.DUE_AT).otherwise(m.CREATED_AT);
@@ -462,8 +464,9 @@ final class DispatchQueue {
     long failed = dsl.fetchCount(m, tenantM.and(m.STATUS.in("failed", "undelivered"))
         .and(m.FAILED_AT.ge(now.minus(Duration.ofHours(1)))));
     long held = dsl.fetchCount(h, tenantH);
+    long openCircuits = dsl.fetchCount(c, tenantC.and(c.OPEN_UNTIL.gt(now)));
     Instant oldest = row.get(3, Instant.class);
     return new DispatchStats(row.get(0, Long.class), row.get(1, Long.class), held, row.get(2, Long.class), failed,
-        oldest == null ? null : Duration.between(oldest, now));
+        oldest == null ? null : Duration.between(oldest, now), openCircuits);
   }
 }

@@ -13,6 +13,8 @@ import org.smskit.core.Nullable;
  * @param failedLastHour failed or undelivered in the last hour
  * @param oldestQueuedAge how long the longest-waiting unleased message has been waiting since it could have gone
  *     (since it was queued, or since its send-at time); null when none is waiting
+ * @param openCircuits provider accounts whose circuit is open now (their messages wait, or go through a fallback);
+ *     a half-open circuit, waiting for its probe, is not counted
  */
 public record DispatchStats(long queued, long sending, long held, long retrying, long failedLastHour,
-    @Nullable Duration oldestQueuedAge) {}
+    @Nullable Duration oldestQueuedAge, long openCircuits) {}

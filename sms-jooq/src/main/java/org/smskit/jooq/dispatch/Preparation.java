@@ -20,6 +20,7 @@ import org.smskit.core.NotFoundException;
 import org.smskit.core.Nullable;
 import org.smskit.core.StorageException;
 import org.smskit.core.TenantId;
+import org.smskit.core.metrics.SmsMetrics;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
@@ -315,6 +316,11 @@ final class Preparation {
     Instant ready = DispatchQueue.readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
         rates.accountBurst(), now);
     if (ready.isAfter(now)) {
+      // The number's own bucket alone would let it go now: the account's rate (or a slow-down's burst) holds it.
+      SmsMetrics.WaitScope scope = DispatchQueue.readyAt(buckets.get(numberKey), numberRate, null, 0,
+          rates.accountBurst(), now).isAfter(now) ? SmsMetrics.WaitScope.NUMBER : SmsMetrics.WaitScope.ACCOUNT;
+      long wait = Duration.between(now, ready).toNanos();
+      c.tx().onCommit(() -> ctx.metrics().rateLimitWait(scope, wait));
       r.outbox().postpone(messageId, ready, null);
       done.put(messageId, Outcomes.receipt(c.message()));
       return null;
