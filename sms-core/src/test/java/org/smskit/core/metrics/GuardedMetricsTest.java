@@ -3,6 +3,9 @@ package org.smskit.core.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.smskit.core.model.MessageType;
@@ -79,6 +82,25 @@ class GuardedMetricsTest {
       guarded.messagesQueued("simulated", MessageType.SMS, 1);
     }).doesNotThrowAnyException();
     assertThat(broken.calls).as("every event still reached the implementation").hasValue(9);
+  }
+
+  @Test
+  void aThrowingImplementationIsWarnedAboutOnce() {
+    SmsMetrics guarded = SmsMetrics.guarded(new Throwing());
+    // slf4j-simple writes to the System.err of the moment (not a cached stream).
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 5; i++) {
+        guarded.messagesQueued("simulated", MessageType.SMS, 1);
+      }
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(log.split("WARN", -1)).as(log).hasSize(2);
+    assertThat(log).contains("broken registry");
   }
 
   @Test
