@@ -147,4 +147,17 @@ class MicrometerMetricsTest extends MetricsTestBase {
     assertThat(registry.get("smskit.ratelimit.wait").tag("scope", "number").timer().count()).isZero();
     assertTagsAreBounded();
   }
+
+  @Test
+  void anUnknownOutcomeAndTheReconcilersLookup() {
+    network.loseNextAnswer();
+    UUID lost = sms.queue(text("lost answer")).messageId();
+    sms.dispatch(lost);
+    sms.reconcileHeld();
+
+    assertThat(requests("unknown", "outcome_unknown").count()).isEqualTo(1);
+    assertThat(registry.get("smskit.provider.requests").tags("operation", "lookup", "outcome", "success",
+        "error", "none").timer().count()).isEqualTo(1);
+    assertTagsAreBounded();
+  }
 }
