@@ -11,7 +11,8 @@ import org.smskit.core.status.MessageStatus;
 
 /**
  * A host's {@link SmsMetrics} behind a guard: metrics must never fail a send or a webhook, and a broken
- * implementation must not flood the log either (one warning with the stack trace, then debug lines).
+ * implementation must not flood the log either (one warning with the stack trace, then debug lines). One try block
+ * per method rather than a helper taking a lambda: a capturing lambda would allocate on every event.
  */
 final class GuardedMetrics implements SmsMetrics {
   private static final Logger log = LoggerFactory.getLogger(GuardedMetrics.class);
