@@ -40,7 +40,8 @@ import org.smskit.jooq.testing.TestPostgres;
 /**
  * One database per class (embedded PostgreSQL, or {@code SMS_TEST_JDBC_URL}), migrated once; per test a fresh
  * {@link SimpleMeterRegistry}, a service over the simulated provider that counts into it, a fresh tenant with one
- * account, number and service, and a settable clock.
+ * account, number and service, and a settable clock. Each test starts a day earlier than the one before: a
+ * dispatcher serves every tenant, and what earlier tests left queued is then not due yet for it.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MetricsTestBase {
@@ -55,6 +56,8 @@ abstract class MetricsTestBase {
 
   final StaticKeyProvider keys = StaticKeyProvider.of("k1", AesKeys.generate());
   final MutableClock clock = new MutableClock(T0);
+  /** When this test starts, by the service clock. */
+  Instant start;
   TestDatabase db;
   SimulatedNetwork network;
   MeterRegistry registry;
@@ -86,7 +89,9 @@ abstract class MetricsTestBase {
 
   @BeforeEach
   void newService() {
-    clock.set(T0);
+    int test = TENANTS.incrementAndGet();
+    start = T0.minus(Duration.ofDays(test));
+    clock.set(start);
     network = new SimulatedNetwork();
     registry = new SimpleMeterRegistry();
     root = SmsService.builder(db.dataSource(), keys)
@@ -96,7 +101,7 @@ abstract class MetricsTestBase {
         .webhookBaseUrl(HOOK_BASE)
         .metrics(metrics(registry))
         .build();
-    sms = root.forTenant(TenantId.of("metrics-" + TENANTS.incrementAndGet()));
+    sms = root.forTenant(TenantId.of("metrics-" + test));
     account = sms.registerSenderAccount("Main", SimulatedProvider.NAME, "SIM-" + sms.tenant(), "token").id();
     sms.addPhoneNumber(account, OUR_NUMBER, "Main line", true);
     service = sms.createService(account, "Support", ServiceType.SUPPORT, null, null, null).id();

@@ -55,7 +55,7 @@ class MicrometerMetricsTest extends MetricsTestBase {
     assertThat(registry.find("smskit.provider.requests").timers()).hasSize(3);
     Timer latency = registry.get("smskit.dispatch.latency").tag("provider", "simulated").timer();
     assertThat(latency.count()).isEqualTo(1);
-    assertThat(latency.totalTime(TimeUnit.SECONDS)).as("queued at T0, accepted 2 s later").isEqualTo(2.0);
+    assertThat(latency.totalTime(TimeUnit.SECONDS)).as("queued at the start, accepted 2 s later").isEqualTo(2.0);
     assertTagsAreBounded();
   }
 
@@ -159,5 +159,22 @@ class MicrometerMetricsTest extends MetricsTestBase {
     assertThat(registry.get("smskit.provider.requests").tags("operation", "lookup", "outcome", "success",
         "error", "none").timer().count()).isEqualTo(1);
     assertTagsAreBounded();
+  }
+
+  @Test
+  void messagesTheDispatcherDefersForTheNumbersRateAreWaits() {
+    sms.queue(text("one"));
+    sms.queue(text("two"));
+    sms.queue(text("three"));
+    Dispatcher dispatcher = sms.dispatcher(DispatcherConfig.builder().workers(1).batchSize(50).longCodeRate(1)
+        .build());
+
+    dispatcher.runOnce();
+
+    assertThat(requests("success", "none").count()).isEqualTo(1);
+    Timer number = registry.get("smskit.ratelimit.wait").tag("scope", "number").timer();
+    assertThat(number.count()).as("deferred at claim, one second each").isEqualTo(2);
+    assertThat(number.totalTime(TimeUnit.SECONDS)).isEqualTo(2.0);
+    assertThat(registry.get("smskit.ratelimit.wait").tag("scope", "account").timer().count()).isZero();
   }
 }

@@ -29,7 +29,8 @@ class SmsGaugesTest extends MetricsTestBase {
     network.loseNextAnswer();
     var held = sms.queue(text("lost answer")).messageId();
     assertThat(sms.dispatch(held).status()).isEqualTo(MessageStatus.SENDING);
-    sms.inTransaction((Repositories r) -> r.outbox().recordFailure(account, 1, T0, T0.plus(Duration.ofMinutes(1))));
+    sms.inTransaction((Repositories r) -> r.outbox().recordFailure(account, 1, start,
+        start.plus(Duration.ofMinutes(1))));
     clock.advance(Duration.ofSeconds(30));
     MeterRegistry gauges = new SimpleMeterRegistry();
     new SmsGauges(root, Duration.ZERO).bindTo(gauges);

@@ -316,9 +316,8 @@ final class Preparation {
     Instant ready = DispatchQueue.readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
         rates.accountBurst(), now);
     if (ready.isAfter(now)) {
-      // The number's own bucket alone would let it go now: the account's rate (or a slow-down's burst) holds it.
-      SmsMetrics.WaitScope scope = DispatchQueue.readyAt(buckets.get(numberKey), numberRate, null, 0,
-          rates.accountBurst(), now).isAfter(now) ? SmsMetrics.WaitScope.NUMBER : SmsMetrics.WaitScope.ACCOUNT;
+      SmsMetrics.WaitScope scope = DispatchQueue.waitScope(buckets.get(numberKey), numberRate, rates.accountBurst(),
+          now);
       long wait = Duration.between(now, ready).toNanos();
       c.tx().onCommit(() -> ctx.metrics().rateLimitWait(scope, wait));
       r.outbox().postpone(messageId, ready, null);
