@@ -36,6 +36,10 @@ import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
 import org.smskit.micrometer.MicrometerMetrics;
 import org.smskit.micrometer.SmsGauges;
+import org.smskit.test.SendFailure;
+import org.smskit.test.Sender;
+import org.smskit.test.SmsAssertions;
+import org.smskit.test.SmsTestKit;
 
 /** The README's code blocks, compiled; {@link ReadmeSnippetsTest} checks that the README still matches them. */
 final class ReadmeSnippets {
@@ -147,6 +151,19 @@ final class ReadmeSnippets {
         throw e;
       }
       afterCommit.forEach(Runnable::run);      // listeners hear now, after the commit
+    }
+  }
+
+  /** The test kit's paragraph; {@link ReadmeSnippetsTest} runs it (its assertion and webhook throw if they fail). */
+  static void testKit() {
+    try (SmsTestKit kit = SmsTestKit.embedded()) {
+      Sender sender = kit.addSender("+14155550100");      // a simulated account, number and service in one call
+      kit.service().queue(SendRequest.to("+14155550123").fromService(sender.serviceId())
+          .body("Your order 42 has shipped").build());    // in a real test: the host's code, given kit.service()
+      kit.flush();                                        // sends what was queued, on this thread
+      SmsAssertions.assertThat(kit).sentTo("+14155550123").withBodyContaining("order 42").once();
+      kit.inbound().from("+14155550123").body("STOP").deliver();  // signed, verified, applied
+      kit.failNextSend(SendFailure.serverError());        // or rateLimited, recipientOptedOut, answerLost...
     }
   }
 }

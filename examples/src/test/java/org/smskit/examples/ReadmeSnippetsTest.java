@@ -45,6 +45,11 @@ class ReadmeSnippetsTest {
   }
 
   @Test
+  void theReadmeTestKitSnippetRuns() {
+    ReadmeSnippets.testKit(); // its assertion on what was sent and its signed webhook throw when they fail
+  }
+
+  @Test
   void theReadmePluginWorksWhenRegistered() {
     SmsProviders providers = SmsProviders.of(new AcmeProvider());
     var provider = providers.create("acme", ProviderConfig.of(null, null, "{}"));

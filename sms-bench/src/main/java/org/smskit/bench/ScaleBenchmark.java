@@ -203,14 +203,19 @@ public final class ScaleBenchmark {
       // Conversation c = 1 + n * r^3: the first conversations hold tens of thousands of messages, most a few.
       sql("INSERT INTO smskit.sms_messages (tenant_id, id, direction, from_number, to_number, body, status,"
           + " provider, provider_message_sid, conversation_id, created_at, read_at, sender_phone_number_id,"
-          + " service_account_id, segment_count, encoding)"
+          + " service_account_id, segment_count, encoding, provider_error_code, price, price_unit)"
           + " SELECT x.tenant, smskit.uuid_generate_v7(), CASE WHEN m.inbound THEN 'inbound' ELSE 'outbound' END,"
           + " CASE WHEN m.inbound THEN m.phone ELSE x.our END, CASE WHEN m.inbound THEN x.our ELSE m.phone END,"
-          + " 'Message ' || m.g, CASE WHEN m.inbound THEN 'received' ELSE 'delivered' END, 'simulated',"
+          + " 'Message ' || m.g, CASE WHEN m.inbound THEN 'received' WHEN m.g % 25 = 0 THEN 'undelivered'"
+          + " ELSE 'delivered' END, 'simulated',"
           + " CASE WHEN m.inbound THEN 'IN' ELSE 'SM' END || md5(m.g::text),"
           + " 'n:' || x.our || ':' || m.phone, m.at,"
           + " CASE WHEN m.inbound AND m.g % 20 <> 0 THEN m.at + interval '1 hour' END,"
-          + " CASE WHEN NOT m.inbound THEN x.number END, CASE WHEN NOT m.inbound THEN x.service END, 1, 'gsm7'"
+          + " CASE WHEN NOT m.inbound THEN x.number END, CASE WHEN NOT m.inbound THEN x.service END, 1, 'gsm7',"
+          // One outbound message in 25 undelivered (three error codes); a price on nine in ten of the others.
+          + " CASE WHEN NOT m.inbound AND m.g % 25 = 0 THEN (ARRAY['30003', '30005', '30007'])[1 + m.g % 3] END,"
+          + " CASE WHEN NOT m.inbound AND m.g % 10 <> 0 THEN 0.0079 END,"
+          + " CASE WHEN NOT m.inbound AND m.g % 10 <> 0 THEN 'USD' END"
           + " FROM (SELECT g, c, '+1' || (2125550000 + c) AS phone, random() < 0.5 AS inbound,"
           + "       now() - interval '1 hour' - random() * interval '350 days' AS at"
           + "       FROM (SELECT g, 1 + floor(" + CONTACTS + " * power(random(), 3))::int AS c"
@@ -302,6 +307,14 @@ public final class ScaleBenchmark {
         .byServiceAccountSince(services[t], hourAgo.minus(23, ChronoUnit.HOURS), PageRequest.first(50))));
     probe("contacts with recent messages (spec)", (s, t, i) -> s.inTransaction(r -> r.contacts()
         .withRecentMessages(50)));
+    Instant now = Instant.now();
+    int reportRuns = Math.max(5, RUNS / 10);
+    probe("delivery report per day, last 7 days", (s, t, i) -> s.deliveryAnalytics()
+        .byDay(now.minus(7, ChronoUnit.DAYS), now, java.time.ZoneId.of("America/New_York")), -1, null, reportRuns);
+    probe("delivery report per sender number, last 30 days", (s, t, i) -> s.deliveryAnalytics()
+        .bySenderNumber(now.minus(30, ChronoUnit.DAYS), now), -1, null, reportRuns);
+    probe("delivery report per campaign, last 30 days", (s, t, i) -> s.deliveryAnalytics()
+        .byCampaign(now.minus(30, ChronoUnit.DAYS), now), -1, null, reportRuns);
     dispatcherProbe();
   }
 
@@ -318,15 +331,20 @@ public final class ScaleBenchmark {
    * tenantOf}, the tenant written after the parameter of run i), after a warm-up pass, and adds its row.
    */
   private void probe(String name, Read read, int onlyTenant, List<String> tenantOf) throws Exception {
+    probe(name, read, onlyTenant, tenantOf, RUNS);
+  }
+
+  /** As above, {@code runs} times per mode (fewer for the reports, which read a range of months each time). */
+  private void probe(String name, Read read, int onlyTenant, List<String> tenantOf, int runs) throws Exception {
     String[] cells = new String[2];
     String plans = "";
     int statements = 0;
     for (int mode = 0; mode < 2; mode++) {
       SmsService service = mode == 0 ? secured : plain;
       RecordingDataSource recorder = mode == 0 ? app : bypass;
-      long[] nanos = new long[RUNS];
+      long[] nanos = new long[runs];
       for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < RUNS; i++) {
+        for (int i = 0; i < runs; i++) {
           int t = onlyTenant >= 0 ? onlyTenant
               : tenantOf != null ? tenantIndex(tenantOf.get(i % tenantOf.size())) : i % 2;
           SmsService sms = service.forTenant(TENANTS[t]);

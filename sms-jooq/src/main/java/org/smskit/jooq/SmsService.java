@@ -44,6 +44,7 @@ import org.smskit.jooq.accounts.Accounts;
 import org.smskit.core.analysis.ConversationAnalyzerFactory;
 import org.smskit.jooq.analysis.Analyzers;
 import org.smskit.jooq.analysis.ConversationAnalytics;
+import org.smskit.jooq.reporting.DeliveryAnalytics;
 import org.smskit.jooq.accounts.RotationReport;
 import org.smskit.jooq.dispatch.Dispatch;
 import org.smskit.jooq.dispatch.DispatchStats;
@@ -119,6 +120,7 @@ public final class SmsService implements AutoCloseable {
   private final Inbox inbox;
   private final Contacts contacts;
   private final Reactions reactions;
+  private final DeliveryAnalytics deliveryAnalytics;
   private final ConversationAnalytics analytics;
 
   /** The behaviour every tenant view of one service shares. */
@@ -148,6 +150,7 @@ public final class SmsService implements AutoCloseable {
     this.contacts = new Contacts(ctx, tenant);
     this.reactions = new Reactions(ctx, tenant);
     this.analytics = new ConversationAnalytics(ctx, tenant, options.analyzers());
+    this.deliveryAnalytics = new DeliveryAnalytics(ctx, tenant);
   }
 
   /**
@@ -232,6 +235,14 @@ public final class SmsService implements AutoCloseable {
    */
   public ConversationAnalytics analytics() {
     return analytics;
+  }
+
+  /**
+   * Delivery and cost of this tenant's outbound messages: delivery rate, failure reasons, segments and what
+   * providers charged, per service, campaign, sender number or day; and the fetch of prices providers report late.
+   */
+  public DeliveryAnalytics deliveryAnalytics() {
+    return deliveryAnalytics;
   }
 
   /** Stops the workers it started and closes the provider and analyzer clients this service opened. */

@@ -45,12 +45,14 @@ class ArchitectureTest {
   static final String INBOX = ROOT + ".inbox..";
   static final String OPTOUT = ROOT + ".optout..";
   static final String ANALYSIS = ROOT + ".analysis..";
+  static final String REPORTING = ROOT + ".reporting..";
   static final String INTERNAL = ROOT + ".internal..";
   static final String EVENT = ROOT + ".event..";
   static final String REPOSITORY = ROOT + ".repository..";
   static final String SCHEMA = ROOT + ".schema..";
   static final String GENERATED = ROOT + ".generated..";
-  static final String[] CAPABILITIES = {ACCOUNTS, SENDING, DISPATCH, WEBHOOKS, INBOX, OPTOUT, ANALYSIS};
+  static final String[] CAPABILITIES = {ACCOUNTS, SENDING, DISPATCH, WEBHOOKS, INBOX, OPTOUT, ANALYSIS,
+      REPORTING};
   static final String[] BELOW_CAPABILITIES = {INTERNAL, EVENT, REPOSITORY, SCHEMA, GENERATED};
 
   /**
@@ -63,6 +65,8 @@ class ArchitectureTest {
       OPTOUT, List.of(),
       // Conversation analysis reads what the others wrote, through the repositories only.
       ANALYSIS, List.of(),
+      // Delivery and cost reports read what the others wrote, through the repositories only.
+      REPORTING, List.of(),
       // Outbound/Bulk create contacts and conversation keys (Contacts.describe, ConversationKeys,
       // ConversationScope) and refuse opted-out recipients (OptOutPolicy).
       SENDING, List.of(INBOX, OPTOUT),
@@ -83,7 +87,8 @@ class ArchitectureTest {
       ROOT + ".sending.Outbound", ROOT + ".sending.Bulk", ROOT + ".sending.SendPolicy", ROOT + ".sending.QuickQueue",
       ROOT + ".webhooks.InboundMessages", ROOT + ".webhooks.StatusReports", ROOT + ".webhooks.QuickInbound",
       ROOT + ".webhooks.Keywords",
-      ROOT + ".analysis.AnalysisQueue", ROOT + ".analysis.Analysis");
+      ROOT + ".analysis.AnalysisQueue", ROOT + ".analysis.Analysis",
+      ROOT + ".reporting.DeliveryQueries", ROOT + ".reporting.PriceFetch");
 
   /**
    * Everything public in the capability packages (nested types included when reachable), so that a new public
@@ -106,7 +111,8 @@ class ArchitectureTest {
       WEBHOOKS, Set.of("Webhooks", "WebhookOutcome", "WebhookOutcome$Result"),
       ANALYSIS, Set.of("ConversationAnalytics", "AnalysisWorker", // the capability, and the worker it makes
           "AnalysisConfig", "AnalysisConfig$Builder",
-          "Analyzers")); // created by SmsService and shared by its tenant views; no method of it is public
+          "Analyzers"), // created by SmsService and shared by its tenant views; no method of it is public
+      REPORTING, Set.of("DeliveryAnalytics", "DeliveryStats", "DeliveryDimension"));
 
   static final JavaClasses MAIN = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -72,4 +72,20 @@ class RowLevelSecuritySuiteTest {
       return true;
     }
   }
+
+  @Nested
+  class DeliveryReports extends DeliveryAnalyticsTest {
+    @Override
+    boolean rowLevelSecurity() {
+      return true;
+    }
+  }
+
+  @Nested
+  class LostCommits extends LostCommitTest {
+    @Override
+    boolean rowLevelSecurity() {
+      return true;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package org.smskit.core.model;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 import org.smskit.core.Nullable;
@@ -17,6 +18,8 @@ import org.smskit.core.text.Encoding;
  * @param providerPayload the provider's raw answer or webhook body, kept for support cases
  * @param metadataJson a JSON object
  * @param segmentCount how many SMS segments the body takes on the air
+ * @param price what the provider charged for an outbound message, when it said (positive; in {@code priceUnit})
+ * @param priceUnit ISO 4217 currency code of {@code price}; set exactly when {@code price} is
  * @param createdAt set by the database when null
  */
 public record Message(
@@ -44,6 +47,8 @@ public record Message(
     @Nullable Instant readAt,
     @Nullable Integer segmentCount,
     @Nullable Encoding encoding,
+    @Nullable BigDecimal price,
+    @Nullable String priceUnit,
     @Nullable Instant createdAt,
     @Nullable Instant updatedAt) {
 
@@ -56,6 +61,12 @@ public record Message(
     Require.nonNull(conversationId, "conversation_id");
     Require.nonNull(metadataJson, "metadata");
     Require.nonNull(messageType, "message_type");
+    if ((price == null) != (priceUnit == null)) {
+      throw new org.smskit.core.InvalidInputException("price_unit", "must be given exactly when price is");
+    }
+    if (priceUnit != null && !priceUnit.matches("[A-Z]{3}")) {
+      throw new org.smskit.core.InvalidInputException("price_unit", "must be an ISO 4217 code such as USD");
+    }
   }
 
   public static Builder builder() {
@@ -92,6 +103,8 @@ public record Message(
     private Instant readAt;
     private Integer segmentCount;
     private Encoding encoding;
+    private BigDecimal price;
+    private String priceUnit;
     private Instant createdAt;
     private Instant updatedAt;
 
@@ -122,6 +135,8 @@ public record Message(
       readAt = m.readAt;
       segmentCount = m.segmentCount;
       encoding = m.encoding;
+      price = m.price;
+      priceUnit = m.priceUnit;
       createdAt = m.createdAt;
       updatedAt = m.updatedAt;
     }
@@ -150,6 +165,8 @@ public record Message(
     public Builder readAt(@Nullable Instant value) { readAt = value; return this; }
     public Builder segmentCount(@Nullable Integer value) { segmentCount = value; return this; }
     public Builder encoding(@Nullable Encoding value) { encoding = value; return this; }
+    /** The provider's charge and its ISO 4217 currency, both or neither. */
+    public Builder price(@Nullable BigDecimal value, @Nullable String unit) { price = value; priceUnit = unit; return this; }
     public Builder createdAt(@Nullable Instant value) { createdAt = value; return this; }
     public Builder updatedAt(@Nullable Instant value) { updatedAt = value; return this; }
 
@@ -157,7 +174,7 @@ public record Message(
       return new Message(id, direction, from, to, body, mediaCount, status, provider, providerMessageSid,
           providerErrorCode, providerPayload, receivedAt, sentAt, deliveredAt, failedAt, conversationId, userId,
           metadataJson, messageType, senderPhoneNumberId, serviceAccountId, readAt, segmentCount, encoding,
-          createdAt, updatedAt);
+          price, priceUnit, createdAt, updatedAt);
     }
   }
 }

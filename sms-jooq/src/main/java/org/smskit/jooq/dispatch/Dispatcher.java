@@ -122,14 +122,7 @@ public final class Dispatcher implements Worker {
     running = false;
     wakeUps.release(threads.size());
     long deadline = System.nanoTime() + grace.toNanos();
-    for (Thread thread : threads) {
-      try {
-        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    joinAll(threads, deadline);
     threads.clear();
     for (ExecutorService pool : java.util.Arrays.asList(senders, upkeep)) {
       if (pool == null) {
@@ -144,17 +137,22 @@ public final class Dispatcher implements Worker {
       }
     }
     // A terminated pool's last thread may still be on its way out: wait for it, so that none outlives stop().
-    for (Thread thread : poolThreads) {
+    joinAll(poolThreads, deadline);
+    poolThreads.removeIf(t -> !t.isAlive());
+    senders = null;
+    upkeep = null;
+  }
+
+  /** Waits for each thread to end, until {@code deadline} ({@link System#nanoTime}) at the latest. */
+  private static void joinAll(List<Thread> all, long deadline) {
+    for (Thread thread : all) {
       try {
         thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        return;
       }
     }
-    poolThreads.removeIf(t -> !t.isAlive());
-    senders = null;
-    upkeep = null;
   }
 
   @Override

@@ -262,6 +262,7 @@ final class Outcomes {
           .providerErrorCode(null)
           .segmentCount(result.segments() != null ? result.segments() : s.message().segmentCount())
           .build();
+      withSid = Transitions.withPrice(withSid, result.price(), result.priceCurrency());
       Transitions.Decision decision = Transitions.decide(tx.tenant(), withSid, result.status(),
           result.status().dbValue(), null, now, result.rawResponse(), provider, result.providerMessageId());
       Message applied = decision.message();

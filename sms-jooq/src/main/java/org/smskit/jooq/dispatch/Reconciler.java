@@ -156,6 +156,7 @@ final class Reconciler {
     r.statusEvents().lockProviderId(message.provider(), f.providerMessageId());
     Message withSid = message.toBuilder().providerMessageSid(f.providerMessageId())
         .providerErrorCode(f.errorCode()).build();
+    withSid = Transitions.withPrice(withSid, f.price(), f.priceCurrency());
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), message.id(), message.provider(),
         f.providerMessageId(), MessageStatus.SENDING, "reconciled", at, null, "found at the provider", null));
     Message applied = Transitions.report(tx, withSid, f.status(), f.providerStatus(), f.errorCode(), at,

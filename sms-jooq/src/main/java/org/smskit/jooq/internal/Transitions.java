@@ -53,6 +53,18 @@ public final class Transitions {
         .providerErrorCode(errorCode).build()));
   }
 
+  /**
+   * {@code message} with the price a provider reported, when it gave both an amount and an ISO 4217 currency
+   * (any case); otherwise unchanged. A malformed price never fails the write of the outcome it came with.
+   */
+  public static Message withPrice(Message message, @Nullable java.math.BigDecimal price,
+      @Nullable String currency) {
+    if (price == null || currency == null || !currency.matches("[A-Za-z]{3}")) {
+      return message;
+    }
+    return message.toBuilder().price(price.abs(), currency.toUpperCase(java.util.Locale.ROOT)).build();
+  }
+
   private static StatusTimestamps timestamps(Message m) {
     return new StatusTimestamps(m.sentAt(), m.deliveredAt(), m.failedAt(), m.readAt());
   }

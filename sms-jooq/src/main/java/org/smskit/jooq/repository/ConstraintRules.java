@@ -90,6 +90,9 @@ final class ConstraintRules {
       entry("sms_messages_message_type_check", "message_type", "must be sms or mms"),
       entry("sms_messages_segment_count_range", "segment_count", "must be at least 1"),
       entry("sms_messages_encoding_check", "encoding", "must be gsm7 or ucs2"),
+      entry("sms_messages_price_pair", "price_unit", "must be given exactly when price is"),
+      entry("sms_messages_price_unit_iso", "price_unit", "must be an ISO 4217 code such as USD"),
+      entry("sms_messages_price_positive", "price", "must not be negative"),
 
       entry("sms_attachments_pkey", "id", "already exists"),
       entry("sms_attachments_message_fkey", "message_id", "must name an existing message"),

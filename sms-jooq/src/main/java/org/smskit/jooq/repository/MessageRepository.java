@@ -161,6 +161,30 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
     return Pages.of(query.fetch(this::toDomain), page, Message::createdAt, Message::id);
   }
 
+  /**
+   * Up to {@code limit} outbound messages queued in {@code [from, to)} that the provider accepted (they have its
+   * id, and one of {@code statuses}) but that have no price, oldest first.
+   */
+  public List<Message> withoutPrice(Instant from, Instant to, java.util.Collection<String> statuses, int limit) {
+    return dsl.selectFrom(SMS_MESSAGES)
+        .where(owned(), SMS_MESSAGES.DIRECTION.eq("outbound"), SMS_MESSAGES.CREATED_AT.ge(from),
+            SMS_MESSAGES.CREATED_AT.lt(to), SMS_MESSAGES.PRICE.isNull(), SMS_MESSAGES.PROVIDER_MESSAGE_SID.isNotNull(),
+            SMS_MESSAGES.STATUS.in(statuses))
+        .orderBy(SMS_MESSAGES.CREATED_AT, SMS_MESSAGES.ID)
+        .limit(limit)
+        .fetch(this::toDomain);
+  }
+
+  /** Sets a message's price unless it has one already (a price is never overwritten); true when set. */
+  public boolean priceIfNone(Message priced) {
+    return dsl.update(SMS_MESSAGES)
+        .set(SMS_MESSAGES.PRICE, priced.price())
+        .set(SMS_MESSAGES.PRICE_UNIT, priced.priceUnit())
+        .where(owned(), SMS_MESSAGES.ID.eq(priced.id()), SMS_MESSAGES.CREATED_AT.eq(priced.createdAt()),
+            SMS_MESSAGES.PRICE.isNull())
+        .execute() == 1;
+  }
+
   @Override
   Message toDomain(SmsMessagesRecord r) {
     return Message.builder()
@@ -188,6 +212,7 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
         .readAt(r.getReadAt())
         .segmentCount(r.getSegmentCount())
         .encoding(r.getEncoding() == null ? null : StoredEnum.fromDb(Encoding.class, "encoding", r.getEncoding()))
+        .price(r.getPrice(), r.getPriceUnit())
         .createdAt(r.getCreatedAt())
         .updatedAt(r.getUpdatedAt())
         .build();
@@ -219,6 +244,8 @@ public final class MessageRepository extends TableRepository<SmsMessagesRecord, 
     r.setReadAt(m.readAt());
     r.setSegmentCount(m.segmentCount());
     r.setEncoding(m.encoding() == null ? null : m.encoding().dbValue());
+    r.setPrice(m.price());
+    r.setPriceUnit(m.priceUnit());
     r.setCreatedAt(m.createdAt());
     r.setUpdatedAt(m.updatedAt());
   }

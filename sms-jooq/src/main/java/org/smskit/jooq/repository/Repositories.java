@@ -57,6 +57,10 @@ public final class Repositories {
     return new ConversationRepository(dsl, tenant, config.erpTables());
   }
 
+  public DeliveryReportRepository deliveryReports() {
+    return new DeliveryReportRepository(dsl, tenant);
+  }
+
   public MessageRepository messages() {
     return new MessageRepository(dsl, tenant);
   }

@@ -289,6 +289,12 @@ class ConstraintTest extends DatabaseTest {
             message(", segment_count", ", 1"), message(", segment_count", ", 0")),
         c("sms_messages_encoding_check", "sms_messages", "encoding",
             message(", encoding", ", 'ucs2'"), message(", encoding", ", 'utf8'")),
+        c("sms_messages_price_pair", "sms_messages", "price_unit",
+            message(", price, price_unit", ", 0.0079, 'USD'"), message(", price", ", 0.0079")),
+        c("sms_messages_price_unit_iso", "sms_messages", "price_unit",
+            message(", price, price_unit", ", 0.05, 'EUR'"), message(", price, price_unit", ", 0.05, 'usd'")),
+        c("sms_messages_price_positive", "sms_messages", "price",
+            message(", price, price_unit", ", 0, 'USD'"), message(", price, price_unit", ", -0.0079, 'USD'")),
 
         c("sms_attachments_pkey", "sms_attachments", "id",
             attachment(", id", ", " + MISSING),

@@ -4,6 +4,7 @@
 package org.smskit.jooq.generated.tables;
 
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -212,6 +213,16 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
      * The column <code>smskit.sms_messages.provider_options</code>.
      */
     public final TableField<SmsMessagesRecord, JSONB> PROVIDER_OPTIONS = createField(DSL.name("provider_options"), SQLDataType.JSONB, this, "");
+
+    /**
+     * The column <code>smskit.sms_messages.price</code>.
+     */
+    public final TableField<SmsMessagesRecord, BigDecimal> PRICE = createField(DSL.name("price"), SQLDataType.NUMERIC(14, 6), this, "");
+
+    /**
+     * The column <code>smskit.sms_messages.price_unit</code>.
+     */
+    public final TableField<SmsMessagesRecord, String> PRICE_UNIT = createField(DSL.name("price_unit"), SQLDataType.CLOB, this, "");
 
     private SmsMessages(Name alias, Table<SmsMessagesRecord> aliased) {
         this(alias, aliased, (Field<?>[]) null, null);
@@ -436,6 +447,9 @@ public class SmsMessages extends TableImpl<SmsMessagesRecord> {
             Internal.createCheck(this, DSL.name("sms_messages_message_type_check"), "((message_type = ANY (ARRAY['sms'::text, 'mms'::text])))", true),
             Internal.createCheck(this, DSL.name("sms_messages_metadata_object"), "((jsonb_typeof(metadata) = 'object'::text))", true),
             Internal.createCheck(this, DSL.name("sms_messages_outbound_content"), "((((direction)::text = 'inbound'::text) OR (media_count > 0) OR (COALESCE(body, ''::text) <> ''::text)))", true),
+            Internal.createCheck(this, DSL.name("sms_messages_price_pair"), "(((price IS NULL) = (price_unit IS NULL)))", true),
+            Internal.createCheck(this, DSL.name("sms_messages_price_positive"), "((price >= (0)::numeric))", true),
+            Internal.createCheck(this, DSL.name("sms_messages_price_unit_iso"), "((price_unit ~ '^[A-Z]{3}$'::text))", true),
             Internal.createCheck(this, DSL.name("sms_messages_provider_format"), "((((provider)::text ~ '^[a-z][a-z0-9_-]*$'::text) AND (char_length((provider)::text) <= 50)))", true),
             Internal.createCheck(this, DSL.name("sms_messages_segment_count_range"), "((segment_count >= 1))", true),
             Internal.createCheck(this, DSL.name("sms_messages_status_check"), "(((((direction)::text = 'inbound'::text) AND ((status)::text = ANY ((ARRAY['received'::character varying, 'read'::character varying])::text[]))) OR (((direction)::text = 'outbound'::text) AND ((status)::text = ANY ((ARRAY['scheduled'::character varying, 'queued'::character varying, 'sending'::character varying, 'sent'::character varying, 'delivered'::character varying, 'undelivered'::character varying, 'failed'::character varying, 'canceled'::character varying, 'read'::character varying])::text[])))))", true),

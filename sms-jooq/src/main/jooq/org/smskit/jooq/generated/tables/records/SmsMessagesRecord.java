@@ -4,6 +4,7 @@
 package org.smskit.jooq.generated.tables.records;
 
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -417,6 +418,34 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
         return (JSONB) get(27);
     }
 
+    /**
+     * Setter for <code>smskit.sms_messages.price</code>.
+     */
+    public void setPrice(BigDecimal value) {
+        set(28, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_messages.price</code>.
+     */
+    public BigDecimal getPrice() {
+        return (BigDecimal) get(28);
+    }
+
+    /**
+     * Setter for <code>smskit.sms_messages.price_unit</code>.
+     */
+    public void setPriceUnit(String value) {
+        set(29, value);
+    }
+
+    /**
+     * Getter for <code>smskit.sms_messages.price_unit</code>.
+     */
+    public String getPriceUnit() {
+        return (String) get(29);
+    }
+
     // -------------------------------------------------------------------------
     // Primary key information
     // -------------------------------------------------------------------------
@@ -440,7 +469,7 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
     /**
      * Create a detached, initialised SmsMessagesRecord
      */
-    public SmsMessagesRecord(String tenantId, UUID id, String direction, String fromNumber, String toNumber, String body, Integer mediaCount, String status, String provider, String providerMessageSid, String providerErrorCode, String providerPayload, Instant receivedAt, Instant sentAt, Instant deliveredAt, Instant failedAt, String conversationId, String userId, JSONB metadata, String messageType, UUID senderPhoneNumberId, UUID serviceAccountId, Instant readAt, Instant createdAt, Instant updatedAt, Integer segmentCount, String encoding, JSONB providerOptions) {
+    public SmsMessagesRecord(String tenantId, UUID id, String direction, String fromNumber, String toNumber, String body, Integer mediaCount, String status, String provider, String providerMessageSid, String providerErrorCode, String providerPayload, Instant receivedAt, Instant sentAt, Instant deliveredAt, Instant failedAt, String conversationId, String userId, JSONB metadata, String messageType, UUID senderPhoneNumberId, UUID serviceAccountId, Instant readAt, Instant createdAt, Instant updatedAt, Integer segmentCount, String encoding, JSONB providerOptions, BigDecimal price, String priceUnit) {
         super(SmsMessages.SMS_MESSAGES);
 
         setTenantId(tenantId);
@@ -471,6 +500,8 @@ public class SmsMessagesRecord extends UpdatableRecordImpl<SmsMessagesRecord> {
         setSegmentCount(segmentCount);
         setEncoding(encoding);
         setProviderOptions(providerOptions);
+        setPrice(price);
+        setPriceUnit(priceUnit);
         resetChangedOnNotNull();
     }
 }
