@@ -4,7 +4,8 @@ import java.time.Duration;
 import org.smskit.core.Nullable;
 
 /**
- * Counts a host can watch ({@code SmsService.dispatchStats()}).
+ * Counts a host can watch: {@code SmsService.dispatchStats()} for a tenant, {@code dispatchStatsAcrossTenants()} for
+ * the installation (sampled by {@code smskit-micrometer}'s gauges).
  *
  * @param queued waiting to be sent for the first time (including scheduled messages)
  * @param sending leased to a dispatcher now (being sent, or about to be)
