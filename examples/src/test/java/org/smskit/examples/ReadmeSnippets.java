@@ -1,5 +1,6 @@
 package org.smskit.examples;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,6 +34,8 @@ import org.smskit.jooq.sending.BulkMessage;
 import org.smskit.jooq.sending.BulkSummary;
 import org.smskit.jooq.sending.SendReceipt;
 import org.smskit.jooq.sending.SendRequest;
+import org.smskit.micrometer.MicrometerMetrics;
+import org.smskit.micrometer.SmsGauges;
 import org.smskit.test.SendFailure;
 import org.smskit.test.Sender;
 import org.smskit.test.SmsAssertions;
@@ -80,6 +83,12 @@ final class ReadmeSnippets {
         .migrationDataSource(ownerPool)                              // the pool of smskit_owner: migrate()
         .build();
     sms.migrate();
+    return sms;
+  }
+
+  static SmsService metrics(DataSource dataSource, KeyProvider keys, MeterRegistry registry) {
+    SmsService sms = SmsService.builder(dataSource, keys).metrics(new MicrometerMetrics(registry)).build();
+    new SmsGauges(sms).bindTo(registry); // queue depth, oldest age, held, open circuits: sampled every 15 s at most
     return sms;
   }
 

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** sms-core stays light: no JDBC, jOOQ, HTTP client or JSON library, so every module can depend on it. */
+/** sms-core stays light: no JDBC, jOOQ, HTTP client, JSON or metrics library, so every module can depend on it. */
 class DependencyRulesTest {
   private final JavaClasses core = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -17,7 +17,7 @@ class DependencyRulesTest {
   void coreDependsOnNothingHeavierThanSlf4jAndLibphonenumber() {
     noClasses().that().resideInAPackage("org.smskit.core..")
         .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.jooq..", "okhttp3..",
-            "com.fasterxml..", "org.flywaydb..", "org.postgresql..", "com.zaxxer..")
+            "com.fasterxml..", "org.flywaydb..", "org.postgresql..", "com.zaxxer..", "io.micrometer..")
         .check(core);
   }
 

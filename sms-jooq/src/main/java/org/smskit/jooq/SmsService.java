@@ -21,6 +21,7 @@ import org.smskit.core.Require;
 import org.smskit.core.TenantId;
 import org.smskit.core.crypto.KeyProvider;
 import org.smskit.core.crypto.SecretCipher;
+import org.smskit.core.metrics.SmsMetrics;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.Conversation;
 import org.smskit.core.model.ConversationStatus;
@@ -443,6 +444,15 @@ public final class SmsService implements AutoCloseable {
   }
 
   /**
+   * {@link #dispatchStats()} over every tenant (whichever tenant this service acts for), for the installation's
+   * monitoring: one query, on the worker pool under row level security. Gauges should sample it, not run it per
+   * scrape ({@code smskit-micrometer}'s {@code SmsGauges} caches it).
+   */
+  public DispatchStats dispatchStatsAcrossTenants() {
+    return dispatch.dispatchStatsAcrossTenants();
+  }
+
+  /**
    * Queues one text to many recipients through a messaging service, in one transaction with batched writes;
    * returns one result per recipient, in order: queued, invalid number, opted out, or duplicate (listed twice,
    * or already sent to under the same campaign key). Nothing is sent here: a {@link Dispatcher} sends them at
@@ -698,6 +708,7 @@ public final class SmsService implements AutoCloseable {
     private DataSource migrationDataSource;
     private AfterCommit afterCommit = AfterCommit.IMMEDIATELY;
     private boolean joinOpenTransactions = true;
+    private SmsMetrics metrics = SmsMetrics.NONE;
 
     private Builder(DataSource dataSource, KeyProvider keys) {
       this.dataSource = Require.nonNull(dataSource, "dataSource");
@@ -800,6 +811,13 @@ public final class SmsService implements AutoCloseable {
      */
     public Builder joinOpenTransactions(boolean value) { joinOpenTransactions = value; return this; }
 
+    /**
+     * Where sends, webhooks, waits and analyses are counted (default {@link SmsMetrics#NONE}); for Micrometer, the
+     * {@code smskit-micrometer} module's {@code MicrometerMetrics}. An implementation that throws is logged once and
+     * never fails the work it counts.
+     */
+    public Builder metrics(SmsMetrics value) { metrics = Require.nonNull(value, "metrics"); return this; }
+
     /** Adds a listener; listeners hear events after their transaction committed, in the order added. */
     public Builder listener(SmsListener value) { listeners.add(Require.nonNull(value, "listener")); return this; }
 
@@ -824,7 +842,8 @@ public final class SmsService implements AutoCloseable {
       System.getProperties().putIfAbsent("org.jooq.no-tips", "true");
       SmsProviders installed = providers != null ? providers : SmsProviders.discover();
       SmsContext ctx = new SmsContext(dataSource, schema, db, credentials,
-          new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl, afterCommit);
+          new ProviderCache(installed, credentials, clock), phones, clock, listeners, webhookBaseUrl, afterCommit,
+          metrics);
       Options options = new Options(conversationScope, stickySender, helpReply, keywordOptOutScope,
           new OptOutPolicy(transactionalIgnoresMarketingOptOut), quietHours, dispatch,
           migrationDataSource != null ? migrationDataSource : dataSource,

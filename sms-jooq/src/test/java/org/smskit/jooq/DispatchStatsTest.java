@@ -8,6 +8,7 @@ import org.smskit.core.TenantId;
 import org.smskit.core.spi.ProviderException.Kind;
 import org.smskit.jooq.dispatch.DispatchStats;
 import org.smskit.jooq.dispatch.Dispatcher;
+import org.smskit.jooq.repository.Repositories;
 import org.smskit.jooq.sending.SendRequest;
 
 /** The counts a host monitors: queued, sending, retrying, failed in the last hour, oldest queued age. */
@@ -16,7 +17,7 @@ class DispatchStatsTest extends DispatchTestBase {
   @Test
   void emptyOutboxReportsNothing() {
     world();
-    assertThat(sms.dispatchStats()).isEqualTo(new DispatchStats(0, 0, 0, 0, 0, null));
+    assertThat(sms.dispatchStats()).isEqualTo(new DispatchStats(0, 0, 0, 0, 0, null, 0));
   }
 
   @Test
@@ -101,5 +102,30 @@ class DispatchStatsTest extends DispatchTestBase {
 
     assertThat(sms.dispatchStats().queued()).isEqualTo(1);
     assertThat(other.dispatchStats().queued()).isEqualTo(2);
+  }
+
+  @Test
+  void acrossTenantsCountsEveryTenantWhicheverTheServiceActsFor() {
+    DispatchStats before = root.dispatchStatsAcrossTenants();
+    World w = world();
+    queue(w, "mine");
+    SmsService other = root.forTenant(TenantId.of(tenant.value() + "-other"));
+    World theirs = world(other);
+    other.queue(SendRequest.to(CUSTOMER).fromService(theirs.service()).body("theirs").build());
+
+    assertThat(root.dispatchStatsAcrossTenants().queued() - before.queued()).isEqualTo(2);
+    assertThat(sms.dispatchStatsAcrossTenants().queued() - before.queued()).isEqualTo(2);
+    assertThat(sms.dispatchStats().queued()).isEqualTo(1);
+  }
+
+  @Test
+  void openCircuitsAreThoseOpenNow() {
+    World w = world();
+    sms.inTransaction((Repositories r) -> r.outbox().recordFailure(w.account(), 1, T0,
+        T0.plus(Duration.ofMinutes(1))));
+
+    assertThat(sms.dispatchStats().openCircuits()).isEqualTo(1);
+    clock.advance(Duration.ofMinutes(2)); // half-open: waiting for its probe, no longer counted
+    assertThat(sms.dispatchStats().openCircuits()).isZero();
   }
 }

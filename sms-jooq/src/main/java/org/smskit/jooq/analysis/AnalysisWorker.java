@@ -14,6 +14,7 @@ import org.smskit.core.TenantId;
 import org.smskit.core.analysis.AnalysisException;
 import org.smskit.core.analysis.ConversationAnalysis;
 import org.smskit.core.analysis.ConversationAnalyzer;
+import org.smskit.core.metrics.SmsMetrics.AnalysisOutcome;
 import org.smskit.jooq.analysis.AnalysisQueue.Task;
 import org.smskit.jooq.analysis.AnalysisQueue.Window;
 import org.smskit.jooq.internal.SmsContext;
@@ -148,12 +149,13 @@ public final class AnalysisWorker implements Worker {
     String fingerprint = window.fingerprint(analyzer.fingerprint());
     if (fingerprint.equals(window.storedFingerprint()) || window.messages().isEmpty()) {
       // Nothing new to read (a media-only message, a status change): remember that this input was seen.
-      write(task, owner, queue -> {
+      boolean written = write(task, owner, queue -> {
         queue.store(task.tenant(), task.conversationId(), window, fingerprint, null, ctx.now());
         queue.finish(task, owner, window.lastMessageAt());
         queue.audit(task.tenant(), task.conversationId(), analyzer.name(), null, "unchanged", null, 0,
             window.messages().size());
       });
+      counted(analyzer, written ? AnalysisOutcome.UNCHANGED : AnalysisOutcome.DROPPED, 0);
       return;
     }
     long start = System.nanoTime();
@@ -161,7 +163,8 @@ public final class AnalysisWorker implements Worker {
     try {
       analysis = Analysis.run(analyzer, task.conversationId(), window);
     } catch (AnalysisException e) {
-      long took = (System.nanoTime() - start) / 1_000_000;
+      long tookNanos = System.nanoTime() - start;
+      long took = tookNanos / 1_000_000;
       boolean again = e.retryable() && task.attempt() < config.maxAttempts();
       Duration wait = e.retryAfter() != null ? e.retryAfter()
           : config.retryBackoff().multipliedBy(1L << Math.min(20, task.attempt() - 1));
@@ -174,21 +177,33 @@ public final class AnalysisWorker implements Worker {
         queue.audit(task.tenant(), task.conversationId(), analyzer.name(), null, "failed", e.code(), took,
             window.messages().size());
       });
+      // Counted whether or not the lease was kept: the analyzer did fail.
+      counted(analyzer, AnalysisOutcome.FAILED, tookNanos);
       log.info("smskit analysis of a conversation of tenant {} failed ({}){}", task.tenant(), e.code(),
           again ? ", retried in " + wait : "");
       return;
     }
-    long took = (System.nanoTime() - start) / 1_000_000;
-    write(task, owner, queue -> {
+    long tookNanos = System.nanoTime() - start;
+    long took = tookNanos / 1_000_000;
+    boolean written = write(task, owner, queue -> {
       queue.store(task.tenant(), task.conversationId(), window, fingerprint, analysis, ctx.now());
       queue.finish(task, owner, window.lastMessageAt());
       queue.audit(task.tenant(), task.conversationId(), analyzer.name(), analysis, Analysis.outcome(analysis), null,
           took, window.messages().size());
     });
+    counted(analyzer, written ? AnalysisOutcome.UPDATED : AnalysisOutcome.DROPPED, tookNanos);
   }
 
-  /** Runs {@code work} in one transaction if {@code owner} still holds the task; drops it otherwise. */
-  private void write(Task task, String owner, java.util.function.Consumer<AnalysisQueue> work) {
+  /** Counted after the write committed (these transactions never join the host's). */
+  private void counted(ConversationAnalyzer analyzer, AnalysisOutcome outcome, long nanos) {
+    ctx.metrics().analysisRun(analyzer.name(), outcome, nanos);
+  }
+
+  /**
+   * Runs {@code work} in one transaction if {@code owner} still holds the task; drops it otherwise. True when it
+   * was written.
+   */
+  private boolean write(Task task, String owner, java.util.function.Consumer<AnalysisQueue> work) {
     boolean written = ctx.db().inTransactionAcrossTenants(dsl -> {
       ctx.db().actAs(dsl, TenantId.of(task.tenant()));
       AnalysisQueue queue = new AnalysisQueue(dsl, ctx.schema().schema());
@@ -202,5 +217,6 @@ public final class AnalysisWorker implements Worker {
       log.info("smskit dropped an analysis of a conversation of tenant {}: its lease passed to another worker",
           task.tenant());
     }
+    return written;
   }
 }

@@ -64,4 +64,9 @@ public final class Dispatch {
     Instant now = ctx.now();
     return ctx.db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl).stats(tenant.value(), now));
   }
+
+  public DispatchStats dispatchStatsAcrossTenants() {
+    Instant now = ctx.now();
+    return ctx.db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl).stats(null, now));
+  }
 }

@@ -27,6 +27,7 @@ import org.jooq.Row2;
 import org.jooq.Row3;
 import org.jooq.impl.DSL;
 import org.smskit.core.Nullable;
+import org.smskit.core.metrics.SmsMetrics;
 import org.smskit.core.phone.PhoneNumber;
 import org.smskit.jooq.repository.OutboxRepository;
 
@@ -113,7 +114,24 @@ final class DispatchQueue {
    * becomes due (a rate limit lets it go, its retry or send-at time comes, or a lease runs out), so that a
    * dispatcher can come back exactly then; null when nothing is to become due or something was leased.
    */
-  public record Claim(List<Lease> leases, @Nullable Instant nextDue) {}
+  public record Claim(List<Lease> leases, @Nullable Instant nextDue, List<RateWait> waits) {
+    public Claim(List<Lease> leases, @Nullable Instant nextDue) {
+      this(leases, nextDue, List.of());
+    }
+  }
+
+  /** A message deferred by a rate limit (not by a circuit), for metrics: which limit, and for how long. */
+  public record RateWait(SmsMetrics.WaitScope scope, long nanos) {}
+
+  /**
+   * Which limit holds a message back: its number's rate when the number's bucket alone does, otherwise its
+   * account's (the account's rate, or the burst after a slow-down).
+   */
+  static SmsMetrics.WaitScope waitScope(@Nullable Instant numberBucket, double numberRate, Duration burst,
+      Instant now) {
+    return readyAt(numberBucket, numberRate, null, 0, burst, now).isAfter(now) ? SmsMetrics.WaitScope.NUMBER
+        : SmsMetrics.WaitScope.ACCOUNT;
+  }
 
   /**
    * Claims up to {@code batch} due messages, highest priority first, leasing them to {@code owner} until
@@ -146,6 +164,7 @@ final class DispatchQueue {
     Set<Circuit> probing = new HashSet<>();
     List<Lease> leased = new ArrayList<>();
     Map<Candidate, Instant> deferred = new HashMap<>();
+    List<RateWait> waits = new ArrayList<>();
     for (Candidate c : candidates) {
       Route route = route(c, circuits, now);
       Circuit circuit = new Circuit(c.tenant(), route.accountId());
@@ -160,8 +179,13 @@ final class DispatchQueue {
       Bucket accountKey = Bucket.account(c.tenant(), route.accountId());
       double numberRate = rates.numberRate(route.numberId(), route.number());
       double accountRate = rates.accountRate(route.accountId(), route.provider());
-      ready = later(ready, readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
-          rates.accountBurst(), now));
+      Instant rateReady = readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
+          rates.accountBurst(), now);
+      if (rateReady.isAfter(now) && !ready.isAfter(rateReady)) {
+        waits.add(new RateWait(waitScope(buckets.get(numberKey), numberRate, rates.accountBurst(), now),
+            Duration.between(now, rateReady).toNanos()));
+      }
+      ready = later(ready, rateReady);
       if (ready.isAfter(now)) {
         deferred.put(c, ready);
         continue;
@@ -173,7 +197,7 @@ final class DispatchQueue {
           route.failover() ? route.numberId() : c.numberId(), route.failover()));
     }
     writeClaim(owner, leaseUntil, leased, deferred);
-    return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null);
+    return new Claim(leased, leased.isEmpty() ? nextDue(lowestPriority, now) : null, waits);
   }
 
   /** The claim's writes, one statement each: the leased rows, and the deferred rows with their new due times. */
@@ -448,6 +472,8 @@ final class DispatchQueue {
     var tenantO = tenant == null ? DSL.noCondition() : o.TENANT_ID.eq(tenant);
     var tenantM = tenant == null ? DSL.noCondition() : m.TENANT_ID.eq(tenant);
     var tenantH = tenant == null ? DSL.noCondition() : h.TENANT_ID.eq(tenant);
+    var c = SMS_CIRCUIT_BREAKERS;
+    var tenantC = tenant == null ? DSL.noCondition() : c.TENANT_ID.eq(tenant);
     // The service's clock, not the database's, stamps messages and due times: measure waits against them.
     // A scheduled message waits from its send-at time (its due time), any other from when it was queued.
     org.jooq.Field<Instant> waitingSince = DSL.when(m.STATUS.eq("scheduled"), o.DUE_AT).otherwise(m.CREATED_AT);
@@ -462,8 +488,9 @@ final class DispatchQueue {
     long failed = dsl.fetchCount(m, tenantM.and(m.STATUS.in("failed", "undelivered"))
         .and(m.FAILED_AT.ge(now.minus(Duration.ofHours(1)))));
     long held = dsl.fetchCount(h, tenantH);
+    long openCircuits = dsl.fetchCount(c, tenantC.and(c.OPEN_UNTIL.gt(now)));
     Instant oldest = row.get(3, Instant.class);
     return new DispatchStats(row.get(0, Long.class), row.get(1, Long.class), held, row.get(2, Long.class), failed,
-        oldest == null ? null : Duration.between(oldest, now));
+        oldest == null ? null : Duration.between(oldest, now), openCircuits);
   }
 }

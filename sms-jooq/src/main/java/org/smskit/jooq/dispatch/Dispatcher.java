@@ -190,6 +190,8 @@ public final class Dispatcher implements Worker {
     try {
       DispatchQueue.Claim claim = ctx.db().inTransactionAcrossTenants(dsl -> DispatchQueue.across(dsl)
           .claimBatch(batch.owner, config.batchSize(), config.lease(), now, LOWEST_PRIORITY, rates));
+      // Counted once the claim committed: each message it deferred for a rate limit.
+      claim.waits().forEach(w -> ctx.metrics().rateLimitWait(w.scope(), w.nanos()));
       try {
         delivery.deliver(batch, claim.leases(), pool);
       } catch (RuntimeException e) {

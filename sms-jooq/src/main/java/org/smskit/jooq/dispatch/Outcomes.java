@@ -283,6 +283,11 @@ final class Outcomes {
         }
       }
       finals.add(applied);
+      if (call.before() != MessageStatus.SCHEDULED) {
+        // Scheduled messages wait on purpose: their wait is not the dispatcher's latency.
+        long latency = java.time.Duration.between(s.message().createdAt(), now).toNanos();
+        tx.onCommit(() -> ctx.metrics().dispatchLatency(provider, Math.max(0, latency)));
+      }
       receipts.put(call.messageId(), new SendReceipt(applied.id(), applied.status(), false,
           applied.providerErrorCode()));
     }

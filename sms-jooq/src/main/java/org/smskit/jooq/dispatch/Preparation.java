@@ -20,6 +20,7 @@ import org.smskit.core.NotFoundException;
 import org.smskit.core.Nullable;
 import org.smskit.core.StorageException;
 import org.smskit.core.TenantId;
+import org.smskit.core.metrics.SmsMetrics;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
@@ -315,6 +316,10 @@ final class Preparation {
     Instant ready = DispatchQueue.readyAt(buckets.get(numberKey), numberRate, buckets.get(accountKey), accountRate,
         rates.accountBurst(), now);
     if (ready.isAfter(now)) {
+      SmsMetrics.WaitScope scope = DispatchQueue.waitScope(buckets.get(numberKey), numberRate, rates.accountBurst(),
+          now);
+      long wait = Duration.between(now, ready).toNanos();
+      c.tx().onCommit(() -> ctx.metrics().rateLimitWait(scope, wait));
       r.outbox().postpone(messageId, ready, null);
       done.put(messageId, Outcomes.receipt(c.message()));
       return null;

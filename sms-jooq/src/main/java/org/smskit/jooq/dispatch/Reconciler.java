@@ -14,6 +14,7 @@ import org.smskit.core.Nullable;
 import org.smskit.core.Page;
 import org.smskit.core.PageRequest;
 import org.smskit.core.TenantId;
+import org.smskit.core.metrics.SmsMetrics;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
 import org.smskit.core.model.MessageStatusEvent;
@@ -21,6 +22,7 @@ import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.spi.LookupRequest;
 import org.smskit.core.spi.LookupResult;
+import org.smskit.core.spi.ProviderException;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.jooq.event.SmsEvent;
@@ -112,9 +114,17 @@ final class Reconciler {
       return new LookupResult.Unknown("no longer held");
     }
     LookupResult result;
+    String providerName = ask.get().provider().name();
+    long started = System.nanoTime();
     try {
       result = ask.get().provider().lookup(ask.get().request());
+      ctx.metrics().providerRequest(providerName, SmsMetrics.Operation.LOOKUP,
+          result instanceof LookupResult.Unknown ? SmsMetrics.RequestOutcome.UNKNOWN
+              : SmsMetrics.RequestOutcome.SUCCESS, null, System.nanoTime() - started);
     } catch (RuntimeException e) {
+      ProviderException.Kind kind = e instanceof ProviderException p ? p.kind() : ProviderException.Kind.PERMANENT;
+      ctx.metrics().providerRequest(providerName, SmsMetrics.Operation.LOOKUP, Requests.outcome(kind), kind,
+          System.nanoTime() - started);
       log.warn("smskit: the {} lookup of {} failed: {}", ask.get().provider().name(), messageId, e.toString());
       result = new LookupResult.Unknown(e.toString());
     }

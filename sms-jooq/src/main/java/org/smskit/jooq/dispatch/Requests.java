@@ -10,6 +10,9 @@ import org.slf4j.LoggerFactory;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.TenantId;
+import org.smskit.core.metrics.SmsMetrics;
+import org.smskit.core.metrics.SmsMetrics.Operation;
+import org.smskit.core.metrics.SmsMetrics.RequestOutcome;
 import org.smskit.core.spi.ProviderException;
 import org.smskit.jooq.dispatch.CallResult.Accepted;
 import org.smskit.jooq.dispatch.CallResult.Failed;
@@ -40,6 +43,7 @@ final class Requests {
     Instant now = ctx.now();
     Instant paused = pausedUntil(call);
     if (paused != null && paused.isAfter(now)) {
+      ctx.metrics().rateLimitWait(SmsMetrics.WaitScope.SLOW_DOWN, Duration.between(now, paused).toNanos());
       return new Withdrawn(call, paused, "the provider asked to slow down");
     }
     if (batch.leaseUntil().minus(config.lease().dividedBy(2)).isBefore(now)) {
@@ -54,9 +58,16 @@ final class Requests {
       // Another worker may own the message now: no request, and the outcome write will change nothing.
       return new Withdrawn(call, now, "the lease ran out before the request");
     }
+    String provider = call.provider().name();
+    long started = System.nanoTime();
     try {
-      return new Accepted(call, call.provider().send(call.outbound()));
+      Accepted accepted = new Accepted(call, call.provider().send(call.outbound()));
+      ctx.metrics().providerRequest(provider, Operation.SEND, RequestOutcome.SUCCESS, null,
+          System.nanoTime() - started);
+      return accepted;
     } catch (ProviderException e) {
+      ctx.metrics().providerRequest(provider, Operation.SEND, outcome(e.kind()), e.kind(),
+          System.nanoTime() - started);
       log.info("smskit send of {} failed: {} ({})", call.messageId(), e.kind(), e.providerCode().orElse("-"));
       if (e.kind() == ProviderException.Kind.RATE_LIMITED) {
         slowDown(call, e);
@@ -64,6 +75,8 @@ final class Requests {
       return new Failed(call, e);
     } catch (InvalidInputException e) {
       // The provider's own validation refused the message before any request: sending again fails the same way.
+      ctx.metrics().providerRequest(provider, Operation.SEND, RequestOutcome.FAILURE,
+          ProviderException.Kind.PERMANENT, System.nanoTime() - started);
       log.info("smskit: the {} provider refused message {}: {}", call.provider().name(), call.messageId(),
           e.getMessage());
       return new Failed(call, new ProviderException(call.provider().name(), ProviderException.Kind.PERMANENT,
@@ -71,11 +84,18 @@ final class Requests {
     } catch (RuntimeException e) {
       // Providers throw ProviderException only: anything else is a bug of the provider, not an unknown outcome
       // (it says nothing of whether a request left); the message fails and the bug is logged in full.
+      ctx.metrics().providerRequest(provider, Operation.SEND, RequestOutcome.FAILURE,
+          ProviderException.Kind.PERMANENT, System.nanoTime() - started);
       log.error("smskit: the {} provider threw {} while sending {}", call.provider().name(),
           e.getClass().getName(), call.messageId(), e);
       return new Failed(call, new ProviderException(call.provider().name(), ProviderException.Kind.PERMANENT,
           DispatchCodes.PROVIDER_ERROR, 0, null, e.toString(), e));
     }
+  }
+
+  /** How a request that failed with {@code kind} ended, for metrics. */
+  static RequestOutcome outcome(ProviderException.Kind kind) {
+    return kind == ProviderException.Kind.OUTCOME_UNKNOWN ? RequestOutcome.UNKNOWN : RequestOutcome.FAILURE;
   }
 
   /**

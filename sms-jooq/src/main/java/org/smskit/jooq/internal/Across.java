@@ -17,13 +17,15 @@ public final class Across {
   private final DSLContext dsl;
   private final SmsDatabase db;
   private final List<SmsEvent> events;
+  private final List<Runnable> onCommit;
   private final Map<String, Tx> tenants = new HashMap<>();
   private String actingFor;
 
-  Across(DSLContext dsl, SmsDatabase db, List<SmsEvent> events) {
+  Across(DSLContext dsl, SmsDatabase db, List<SmsEvent> events, List<Runnable> onCommit) {
     this.dsl = dsl;
     this.db = db;
     this.events = events;
+    this.onCommit = onCommit;
   }
 
   /** The transaction's jOOQ context; queries through it must name the tenant wherever they touch a tenant's rows. */
@@ -38,7 +40,7 @@ public final class Across {
   public Tx tenant(String tenant) {
     Tx tx = tenants.computeIfAbsent(tenant, t -> {
       TenantId id = TenantId.of(t);
-      return new Tx(db.repositories(dsl, id), events, id);
+      return new Tx(db.repositories(dsl, id), events, id, onCommit);
     });
     if (!tenant.equals(actingFor)) {
       db.actAs(dsl, tx.tenant());

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
 import org.smskit.core.TenantId;
+import org.smskit.core.metrics.SmsMetrics;
 import org.smskit.core.phone.PhoneNumbers;
 import org.smskit.jooq.event.AfterCommit;
 import org.smskit.jooq.event.SmsEvent;
@@ -44,13 +45,14 @@ public final class SmsContext {
   private final List<SmsListener> listeners;
   private final @Nullable URI webhookBaseUrl;
   private final AfterCommit afterCommit;
+  private final SmsMetrics metrics;
   private final Set<Worker> workers;
   private final AccountPauses pauses;
   private final SenderDirectory senders;
 
   public SmsContext(DataSource dataSource, SchemaConfig schema, SmsDatabase db, Credentials credentials,
       ProviderCache providers, PhoneNumbers phones, Clock clock, List<SmsListener> listeners,
-      @Nullable URI webhookBaseUrl, AfterCommit afterCommit) {
+      @Nullable URI webhookBaseUrl, AfterCommit afterCommit, SmsMetrics metrics) {
     this.dataSource = dataSource;
     this.schema = schema;
     this.db = db;
@@ -61,6 +63,7 @@ public final class SmsContext {
     this.listeners = List.copyOf(listeners);
     this.webhookBaseUrl = webhookBaseUrl;
     this.afterCommit = afterCommit;
+    this.metrics = SmsMetrics.guarded(metrics);
     this.workers = new CopyOnWriteArraySet<>();
     this.pauses = new AccountPauses();
     this.senders = new SenderDirectory(this);
@@ -78,6 +81,7 @@ public final class SmsContext {
     this.listeners = base.listeners;
     this.webhookBaseUrl = base.webhookBaseUrl;
     this.afterCommit = afterCommit;
+    this.metrics = base.metrics;
     this.workers = base.workers;
     this.pauses = base.pauses;
     this.senders = base.senders;
@@ -109,6 +113,11 @@ public final class SmsContext {
 
   public ProviderCache providers() {
     return providers;
+  }
+
+  /** Where events are counted (guarded: it never throws). Count work that writes through {@link Tx#onCommit}. */
+  public SmsMetrics metrics() {
+    return metrics;
   }
 
   public PhoneNumbers phones() {
@@ -167,22 +176,26 @@ public final class SmsContext {
   /** As {@link #write}, saying whether the work joined the host's transaction. */
   public <T> SmsDatabase.Unit<T> writeUnit(TenantId tenant, Function<Tx, T> work) {
     List<SmsEvent> events = new ArrayList<>();
+    List<Runnable> onCommit = new ArrayList<>();
     SmsDatabase.Unit<T> unit = db.unitOfWork(tenant, r -> {
       events.clear(); // a retried transaction starts over
-      return work.apply(new Tx(r, events, tenant));
+      onCommit.clear();
+      return work.apply(new Tx(r, events, tenant, onCommit));
     });
-    afterCommit(unit.joined(), () -> publish(events));
+    afterCommit(unit.joined(), () -> committed(events, onCommit));
     return unit;
   }
 
   /** Runs {@code work} in one transaction across tenants, then tells the listeners what it did. */
   public <T> T writeAcross(Function<Across, T> work) {
     List<SmsEvent> events = new ArrayList<>();
+    List<Runnable> onCommit = new ArrayList<>();
     SmsDatabase.Unit<T> unit = db.unitAcrossTenants(dsl -> {
       events.clear(); // a retried transaction starts over
-      return work.apply(new Across(dsl, db, events));
+      onCommit.clear();
+      return work.apply(new Across(dsl, db, events, onCommit));
     });
-    afterCommit(unit.joined(), () -> publish(events));
+    afterCommit(unit.joined(), () -> committed(events, onCommit));
     return unit.value();
   }
 
@@ -196,6 +209,12 @@ public final class SmsContext {
     } else {
       action.run();
     }
+  }
+
+  private void committed(List<SmsEvent> events, List<Runnable> onCommit) {
+    // Metrics first: they are quick and guarded, listeners may be slow.
+    onCommit.forEach(Runnable::run);
+    publish(events);
   }
 
   /** Runs {@code work} in one transaction for {@code tenant}, with nothing to publish. */

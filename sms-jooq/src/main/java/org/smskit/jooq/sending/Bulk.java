@@ -13,6 +13,7 @@ import org.smskit.core.InvalidInputException;
 import org.smskit.core.Nullable;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.Ids;
+import org.smskit.core.model.MessageType;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
@@ -183,6 +184,12 @@ final class Bulk {
     }
     if (!pending.isEmpty()) {
       chunk.write(pending, counts);
+    }
+    long queued = counts[Outcome.QUEUED.ordinal()];
+    if (queued > 0) {
+      String provider = account.provider();
+      tx.onCommit(() -> ctx.metrics().messagesQueued(provider, MessageType.SMS, (int) Math.min(Integer.MAX_VALUE,
+          queued)));
     }
     return new BulkSummary(counts[Outcome.QUEUED.ordinal()], counts[Outcome.INVALID_NUMBER.ordinal()],
         counts[Outcome.OPTED_OUT.ordinal()], counts[Outcome.DUPLICATE.ordinal()]);

@@ -129,6 +129,9 @@ final class Outbound {
     r.statusEvents().insert(new MessageStatusEvent(Ids.newId(), messageId, null, null, status,
         null, now, null, null, null));
     r.outbox().enqueue(messageId, helpReply ? 0 : SendTiming.priority(sender.service()), due, helpReply);
+    String provider = sender.account().provider();
+    MessageType type = message.messageType();
+    tx.onCommit(() -> ctx.metrics().messagesQueued(provider, type, 1));
     log.debug("smskit queued message {} to {} (due {})", messageId, to.masked(), due);
     return new SendReceipt(message.id(), message.status(), false, null);
   }

@@ -14,6 +14,7 @@ import org.smskit.core.TenantId;
 import org.smskit.core.model.Contact;
 import org.smskit.core.model.Ids;
 import org.smskit.core.model.Message;
+import org.smskit.core.model.MessageType;
 import org.smskit.core.model.OptOut;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
@@ -192,6 +193,9 @@ final class QuickQueue {
     Unit<Result> unit = ctx.db().queryOneUnit(tenant, sql, p, QuickQueue::result);
     Result result = unit.value();
     if (result.message() != null) {
+      // Text only (the quick path takes no media); counted once the statement's transaction committed.
+      String provider = sender.account().provider();
+      ctx.afterCommit(unit.joined(), () -> ctx.metrics().messagesQueued(provider, MessageType.SMS, 1));
       return new Unit<>(new SendReceipt(messageId, status, false, null), unit.joined());
     }
     // Nothing was written: a duplicate idempotency key, or an opt-out (read again, rarely, to say which).

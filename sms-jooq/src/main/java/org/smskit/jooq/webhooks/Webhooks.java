@@ -7,7 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smskit.core.Nullable;
 import org.smskit.core.Require;
+import org.smskit.core.SmsException;
+import org.smskit.core.StorageException;
 import org.smskit.core.TenantId;
+import org.smskit.core.metrics.SmsMetrics;
+import org.smskit.core.metrics.SmsMetrics.WebhookKind;
+import org.smskit.core.metrics.SmsMetrics.WebhookResult;
+import org.smskit.core.model.MessageType;
 import org.smskit.core.model.OptOutScope;
 import org.smskit.core.model.SenderAccount;
 import org.smskit.core.spi.FragmentStore;
@@ -17,6 +23,7 @@ import org.smskit.core.spi.StatusUpdateEvent;
 import org.smskit.core.spi.WebhookContext;
 import org.smskit.core.spi.WebhookEvent;
 import org.smskit.core.spi.WebhookRequest;
+import org.smskit.core.spi.WebhookVerificationException;
 import org.smskit.jooq.dispatch.Dispatch;
 import org.smskit.jooq.inbox.ConversationScope;
 import org.smskit.jooq.internal.SmsContext;
@@ -52,11 +59,24 @@ public final class Webhooks {
 
   public WebhookOutcome handleWebhook(UUID senderAccountId, WebhookRequest request) {
     Require.nonNull(request, "request");
-    return handle(senderAccountId, request);
+    // The account's provider, for the metrics of a webhook refused: set once the account is read.
+    String[] provider = {"unknown"};
+    try {
+      return handle(senderAccountId, request, provider);
+    } catch (RuntimeException e) {
+      refused(provider[0], e);
+      throw e;
+    }
   }
 
   public WebhookOutcome recordEvent(UUID senderAccountId, WebhookEvent event) {
-    return record(Require.nonNull(senderAccountId, "sender_account_id"), Require.nonNull(event, "event"));
+    Require.nonNull(event, "event");
+    try {
+      return record(Require.nonNull(senderAccountId, "sender_account_id"), event);
+    } catch (RuntimeException e) {
+      refused(event.provider(), e);
+      throw e;
+    }
   }
 
   public Optional<URI> webhookUrl(UUID senderAccountId) {
@@ -85,11 +105,12 @@ public final class Webhooks {
    * anything else, or anything that does not verify that way (a token changed a moment ago), takes the
    * transactional path, which reads the account afresh and decides.
    */
-  private Optional<WebhookOutcome> quickly(UUID accountId, WebhookRequest request) {
+  private Optional<WebhookOutcome> quickly(UUID accountId, WebhookRequest request, String[] providerName) {
     SenderAccount account = ctx.senders().account(tenant, accountId).orElse(null);
     if (account == null) {
       return Optional.empty();
     }
+    providerName[0] = account.provider();
     WebhookEvent event;
     try {
       SmsProvider provider = ctx.providers().cached(tenant, account)
@@ -102,12 +123,15 @@ public final class Webhooks {
       return Optional.empty();
     }
     QuickInbound.Stored stored = quick.store(tenant, account, inbound);
-    ctx.afterCommit(stored.joined(), () -> ctx.publish(stored.events()));
+    ctx.afterCommit(stored.joined(), () -> {
+      counted(stored.outcome());
+      ctx.publish(stored.events());
+    });
     return Optional.of(stored.outcome());
   }
 
-  private WebhookOutcome handle(UUID accountId, WebhookRequest request) {
-    Optional<WebhookOutcome> quickly = quickly(accountId, request);
+  private WebhookOutcome handle(UUID accountId, WebhookRequest request, String[] providerName) {
+    Optional<WebhookOutcome> quickly = quickly(accountId, request, providerName);
     if (quickly.isPresent()) {
       return quickly.get();
     }
@@ -116,6 +140,7 @@ public final class Webhooks {
     Unit<Handled> handled = ctx.writeUnit(tenant, tx -> {
       Repositories r = tx.r();
       SenderAccount account = r.senderAccounts().get(accountId);
+      providerName[0] = account.provider();
       SmsProvider provider = ctx.providers().provider(tx.tenant(), account, r);
       WebhookEvent event = provider.parseWebhook(request, new WebhookContext(r.fragments()));
       return apply(tx, account, event);
@@ -127,11 +152,40 @@ public final class Webhooks {
     return replied(ctx.writeUnit(tenant, tx -> apply(tx, tx.r().senderAccounts().get(accountId), event)));
   }
 
+  /** Counts a handled webhook (once its transaction committed): its outcome, the message or report it carried. */
+  private void counted(WebhookOutcome outcome) {
+    SmsMetrics metrics = ctx.metrics();
+    WebhookEvent event = outcome.event();
+    WebhookKind kind = event instanceof InboundMessageEvent ? WebhookKind.INBOUND
+        : event instanceof StatusUpdateEvent ? WebhookKind.STATUS : WebhookKind.OTHER;
+    WebhookResult result = switch (outcome.result()) {
+      case STORED, APPLIED, ACKNOWLEDGED -> WebhookResult.OK;
+      case DUPLICATE -> WebhookResult.DUPLICATE;
+      case STALE -> WebhookResult.STALE;
+      case UNMATCHED -> WebhookResult.UNMATCHED;
+    };
+    metrics.webhookHandled(event.provider(), kind, result);
+    if (event instanceof InboundMessageEvent inbound && outcome.result() == Result.STORED) {
+      metrics.messageReceived(event.provider(), inbound.media().isEmpty() ? MessageType.SMS : MessageType.MMS);
+    } else if (event instanceof StatusUpdateEvent status && outcome.result() == Result.APPLIED) {
+      metrics.deliveryStatus(event.provider(), status.status());
+    }
+  }
+
+  /** Counts a webhook refused: nothing was written, so there is no commit to wait for. */
+  private void refused(String provider, RuntimeException e) {
+    WebhookResult result = e instanceof WebhookVerificationException ? WebhookResult.BAD_SIGNATURE
+        : e instanceof StorageException || !(e instanceof SmsException) ? WebhookResult.ERROR
+        : WebhookResult.REJECTED;
+    ctx.metrics().webhookHandled(provider, WebhookKind.UNKNOWN, result);
+  }
+
   /**
    * Sends the HELP reply now; in the host's transaction leaves it queued, for the dispatcher woken after the host's
    * commit, since it may not reach the provider before the host commits it.
    */
   private WebhookOutcome replied(Unit<Handled> handled) {
+    ctx.afterCommit(handled.joined(), () -> counted(handled.value().outcome()));
     if (handled.joined()) {
       if (handled.value().reply() != null) {
         ctx.afterCommit(true, ctx::wakeWorkers);
