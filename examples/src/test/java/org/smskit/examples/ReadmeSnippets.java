@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.smskit.jooq.dispatch.Dispatcher;
 import org.smskit.jooq.dispatch.DispatcherConfig;
 import org.smskit.jooq.event.SmsEvent;
 import org.smskit.jooq.event.SmsListener;
+import org.smskit.jooq.reporting.DeliveryStats;
 import org.smskit.jooq.schema.RowLevelSecurity;
 import org.smskit.jooq.schema.SchemaConfig;
 import org.smskit.jooq.sending.BulkMessage;
@@ -127,6 +129,16 @@ final class ReadmeSnippets {
         .bySentiment(-1, -0.3, ConversationState.OPEN, PageRequest.first(20)); // most negative open ones first
     worker.close();
     return now == null ? null : worst;
+  }
+
+  static List<DeliveryStats> deliveryAndCost(SmsService sms) {
+    Instant to = Instant.now(), from = to.minus(Duration.ofDays(30));
+    for (DeliveryStats s : sms.deliveryAnalytics().byService(from, to)) {      // byCampaign, bySenderNumber too
+      System.out.printf("%s: %d sent, %.1f%% delivered, %d segments, %s, failures %s%n", s.label(), s.messages(),
+          100 * s.deliveryRate().orElse(0), s.segments(), s.cost(), s.failureReasons());
+    }
+    List<DeliveryStats> days = sms.deliveryAnalytics().byDay(from, to, ZoneId.of("Europe/Paris"));
+    return days;
   }
 
   static void remoteAnalyzer(SmsService sms) {

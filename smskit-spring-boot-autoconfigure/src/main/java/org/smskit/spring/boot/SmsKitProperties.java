@@ -2,9 +2,7 @@ package org.smskit.spring.boot;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.smskit.core.model.OptOutScope;
 import org.smskit.jooq.analysis.AnalysisConfig;
@@ -362,22 +360,11 @@ public class SmsKitProperties {
 
   /** The "smskit" health indicator (with Spring Boot Actuator). */
   public static class Health {
-    /** Tenants whose dispatch counts are reported and summed. */
-    private List<String> tenants = new ArrayList<>(List.of("default"));
-
     /** Oldest queued age above which the indicator reports OUT_OF_SERVICE; unset, never. */
     private Duration maxOldestQueuedAge;
 
     /** Held messages (unknown outcome) above which the indicator reports OUT_OF_SERVICE; unset, never. */
     private Long maxHeld;
-
-    public List<String> getTenants() {
-      return tenants;
-    }
-
-    public void setTenants(List<String> tenants) {
-      this.tenants = tenants;
-    }
 
     public Duration getMaxOldestQueuedAge() {
       return maxOldestQueuedAge;

@@ -201,13 +201,42 @@ class SmsKitAutoConfigurationTest extends BootDatabaseTest {
   }
 
   @Test
+  void withAMeterRegistryTheServiceRecordsItsMetersAndTheOutboxGaugesAreBound() {
+    runner.withConfiguration(AutoConfigurations.of(SmsKitMetricsAutoConfiguration.class))
+        .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+        .run(context -> {
+          var registry = context.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+          SmsService sms = context.getBean(SmsService.class).forTenant(org.smskit.core.TenantId.of("metrics"));
+          UUID account = sms.registerSenderAccount("Metrics", "simulated", "SIM", "t").id();
+          sms.addPhoneNumber(account, "+14155550140", null, true);
+          sms.queue(SendRequest.to("+14155550141").fromAccount(account).body("counted").build());
+
+          assertThat(registry.get("smskit.messages.queued").tag("provider", "simulated").counter().count())
+              .isEqualTo(1.0);
+          assertThat(registry.get("smskit.outbox.messages").tag("state", "queued").gauge().value())
+              .isGreaterThanOrEqualTo(1.0);
+        });
+    // Without the module on the class path, or without a registry, nothing of it is made.
+    runner.withConfiguration(AutoConfigurations.of(SmsKitMetricsAutoConfiguration.class))
+        .withBean(io.micrometer.core.instrument.MeterRegistry.class,
+            io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+        .withClassLoader(new FilteredClassLoader("org.smskit.micrometer"))
+        .run(context -> assertThat(context).hasSingleBean(SmsService.class)
+            .doesNotHaveBean("smsKitMetricsCustomizer").doesNotHaveBean("smsKitGauges"));
+    runner.withConfiguration(AutoConfigurations.of(SmsKitMetricsAutoConfiguration.class))
+        .run(context -> assertThat(context).hasSingleBean(SmsService.class)
+            .doesNotHaveBean("smsKitMetricsCustomizer"));
+  }
+
+  @Test
   void healthIsUpWithTheDispatchCountsAndOutOfServiceOverTheBacklogThreshold() {
     runner.run(context -> {
       SmsService sms = context.getBean(SmsService.class);
       Health health = context.getBean(SmsKitHealthIndicator.class).health();
       assertThat(health.getStatus()).isEqualTo(Status.UP);
       assertThat(health.getDetails()).containsKeys("queued", "sending", "held", "retrying", "failedLastHour",
-          "oldestQueuedAge", "tenants");
+          "openCircuits");
 
       UUID account = sms.registerSenderAccount("Health", "simulated", "SIM", "t").id();
       sms.addPhoneNumber(account, "+14155550120", null, true);
