@@ -6,15 +6,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.smskit.core.simulated.SimulatedNetwork;
 import org.smskit.core.simulated.SimulatedProvider;
 import org.smskit.core.simulated.SimulatedProviderFactory;
+import org.smskit.core.spi.ForwardingSmsProvider;
 import org.smskit.core.spi.OutboundMessage;
-import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviderFactory;
-import org.smskit.core.spi.WebhookContext;
-import org.smskit.core.spi.WebhookEvent;
-import org.smskit.core.spi.WebhookRequest;
 
 /**
  * The simulated provider (name {@code simulated}) with test hooks: every configuration it was given, every
@@ -75,54 +72,32 @@ final class TestProviderFactory implements SmsProviderFactory {
   }
 
   /** A simulated provider that counts calls, runs the send hook and counts closes. */
-  final class TestProvider implements SmsProvider {
-    private final SimulatedProvider delegate;
-
+  final class TestProvider extends ForwardingSmsProvider {
     TestProvider(SimulatedProvider delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     SimulatedProvider simulated() {
-      return delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public ProviderCapabilities capabilities() {
-      return delegate.capabilities();
-    }
-
-    @Override
-    public void validateOptions(org.smskit.core.spi.ProviderOptions options) {
-      delegate.validateOptions(options);
+      return (SimulatedProvider) delegate();
     }
 
     @Override
     public SendResult send(OutboundMessage message) {
       sendCalls.incrementAndGet();
       SendHook current = hook;
-      return current == null ? delegate.send(message) : current.send(message, delegate);
-    }
-
-    @Override
-    public WebhookEvent parseWebhook(WebhookRequest request, WebhookContext context) {
-      return delegate.parseWebhook(request, context);
+      return current == null ? delegate().send(message) : current.send(message, delegate());
     }
 
     @Override
     public org.smskit.core.spi.LookupResult lookup(org.smskit.core.spi.LookupRequest request) {
       lookups.add(request);
-      return delegate.lookup(request);
+      return delegate().lookup(request);
     }
 
     @Override
     public void close() {
       closed.incrementAndGet();
-      delegate.close();
+      delegate().close();
     }
   }
 }

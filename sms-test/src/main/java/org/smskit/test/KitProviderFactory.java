@@ -6,18 +6,12 @@ import org.smskit.core.Nullable;
 import org.smskit.core.simulated.SimulatedNetwork;
 import org.smskit.core.simulated.SimulatedProvider;
 import org.smskit.core.simulated.SimulatedProviderFactory;
-import org.smskit.core.spi.LookupRequest;
-import org.smskit.core.spi.LookupResult;
+import org.smskit.core.spi.ForwardingSmsProvider;
 import org.smskit.core.spi.OutboundMessage;
-import org.smskit.core.spi.ProviderCapabilities;
 import org.smskit.core.spi.ProviderConfig;
-import org.smskit.core.spi.ProviderOptions;
 import org.smskit.core.spi.SendResult;
 import org.smskit.core.spi.SmsProvider;
 import org.smskit.core.spi.SmsProviderFactory;
-import org.smskit.core.spi.WebhookContext;
-import org.smskit.core.spi.WebhookEvent;
-import org.smskit.core.spi.WebhookRequest;
 
 /**
  * The simulated provider (name {@code simulated}) with the kit's scripted failures in front of it. The network's own
@@ -71,58 +65,26 @@ final class KitProviderFactory implements SmsProviderFactory {
   }
 
   /** A simulated provider whose sends may be failed by script first. */
-  final class KitProvider implements SmsProvider {
-    private final SimulatedProvider delegate;
-
+  final class KitProvider extends ForwardingSmsProvider {
     KitProvider(SimulatedProvider delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     /** The simulated provider itself, which signs the webhooks of its account. */
     SimulatedProvider simulated() {
-      return delegate;
-    }
-
-    @Override
-    public String name() {
-      return delegate.name();
-    }
-
-    @Override
-    public ProviderCapabilities capabilities() {
-      return delegate.capabilities();
-    }
-
-    @Override
-    public void validateOptions(ProviderOptions options) {
-      delegate.validateOptions(options);
+      return (SimulatedProvider) delegate();
     }
 
     @Override
     public SendResult send(OutboundMessage message) {
       SendFailure failure = nextFailure();
       if (failure == null) {
-        return delegate.send(message);
+        return delegate().send(message);
       }
       if (failure.afterAccepting()) {
-        delegate.send(message); // it reaches the network and is recorded; the answer is what gets lost
+        delegate().send(message); // it reaches the network and is recorded; the answer is what gets lost
       }
       throw failure.error();
-    }
-
-    @Override
-    public WebhookEvent parseWebhook(WebhookRequest request, WebhookContext context) {
-      return delegate.parseWebhook(request, context);
-    }
-
-    @Override
-    public LookupResult lookup(LookupRequest request) {
-      return delegate.lookup(request);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
     }
   }
 }
