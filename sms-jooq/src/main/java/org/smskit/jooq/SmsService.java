@@ -353,17 +353,21 @@ public final class SmsService implements AutoCloseable {
   }
 
   /**
-   * Re-encrypts every stored secret of this tenant (auth tokens and secret settings) that is not under the key
-   * provider's active key, in one transaction. Run after adding a new active key, before retiring the old one.
+   * Re-encrypts every stored secret of this tenant (auth tokens and secret settings of its accounts, in one
+   * transaction, then its analyzer's secrets, in another) that is not under the key provider's active key. Run
+   * after adding a new active key, before retiring the old one.
    * A value that cannot be decrypted (its key is gone, or differs) is counted and left as it is; the others are
    * rotated anyway. Each value is replaced by itself, only if it is still the value read, so a concurrent rename,
    * new token or deactivation is kept, and a value already under the active key is not written.
    *
-   * @return how many values were rewritten and which accounts hold values that could not be read; retire the old
+   * @return how many values were rewritten and which accounts (and analyzer secrets) hold values that could not be
+   *     read; retire the old
    *     key only when {@link RotationReport#complete()}
    */
   public RotationReport rotateCredentials() {
-    return accounts.rotateCredentials();
+    RotationReport accountsReport = accounts.rotateCredentials();
+    ConversationAnalytics.SecretRotation secrets = analytics.rotateSecrets();
+    return accountsReport.withAnalyzerSecrets(secrets.rewritten(), secrets.unreadable());
   }
 
   /** The provider of an account, configured from it (for example to script the simulated provider). */

@@ -110,6 +110,7 @@ class ArchitectureTest {
           "SendTiming"), // shared: dispatch re-applies priority and quiet hours
       WEBHOOKS, Set.of("Webhooks", "WebhookOutcome", "WebhookOutcome$Result"),
       ANALYSIS, Set.of("ConversationAnalytics", "AnalysisWorker", // the capability, and the worker it makes
+          "ConversationAnalytics$SecretRotation", // what rotateSecrets did, for SmsService.rotateCredentials
           "AnalysisConfig", "AnalysisConfig$Builder",
           "Analyzers"), // created by SmsService and shared by its tenant views; no method of it is public
       REPORTING, Set.of("DeliveryAnalytics", "DeliveryStats", "DeliveryDimension"));

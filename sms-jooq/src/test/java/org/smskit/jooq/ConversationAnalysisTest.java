@@ -27,9 +27,11 @@ import org.smskit.core.analysis.ConversationAnalysis;
 import org.smskit.core.analysis.ConversationAnalyzer;
 import org.smskit.core.analysis.ConversationAnalyzerFactory;
 import org.smskit.core.analysis.LexiconAnalyzerFactory;
+import org.smskit.core.crypto.StaticKeyProvider;
 import org.smskit.core.model.Conversation;
 import org.smskit.core.model.ConversationState;
 import org.smskit.jooq.analysis.AnalysisConfig;
+import org.smskit.jooq.accounts.RotationReport;
 import org.smskit.jooq.analysis.AnalysisWorker;
 import org.smskit.jooq.repository.Repositories;
 
@@ -302,6 +304,53 @@ class ConversationAnalysisTest extends ServiceTestBase {
     receive(w, "+14155550130", "Hi");
     sms.analytics().analyze(conversationOf("+14155550130"));
     assertThat(gate.lastKey).isEqualTo("sk-secret-123");
+  }
+
+  /** Keys of this class's database besides the service's own (key checks are per installation). */
+  private final javax.crypto.SecretKey k0 = org.smskit.core.crypto.AesKeys.generate();
+  private final javax.crypto.SecretKey k2 = org.smskit.core.crypto.AesKeys.generate();
+
+  private String storedSecrets() {
+    return sms.inTransaction((Repositories r) -> r.dsl().select(DSL.field("secrets::text", String.class))
+        .from(DSL.table(DSL.name("smskit", "sms_analyzer_settings")))
+        .where(DSL.field(DSL.name("tenant_id")).eq(r.tenant())).fetchSingle().value1());
+  }
+
+  @Test
+  void rotatingCredentialsReencryptsTheAnalyzersSecretsSoThatTheOldKeyCanBeRetired() {
+    sms.analytics().useAnalyzer("gate", Map.of(), Map.of("apiKey", "sk-rotated"));
+    receive(w, "+14155550135", "Hi");
+    SmsService rotating = service(builder(StaticKeyProvider.of(Map.of("k1", key, "k2", k2), "k2")),
+        b -> b.analyzers(new LexiconAnalyzerFactory(), gate));
+
+    RotationReport report = rotating.rotateCredentials();
+
+    assertThat(report.complete()).isTrue();
+    assertThat(report.rewritten()).as("the world's auth token and the analyzer's key").isEqualTo(2);
+    assertThat(storedSecrets()).contains("enc:v1:k2:").doesNotContain("enc:v1:k1:");
+    assertThat(rotating.rotateCredentials().rewritten()).as("nothing left to rewrite").isZero();
+    // A node that holds only the new key reads it.
+    SmsService retired = service(builder(StaticKeyProvider.of(Map.of("k2", k2), "k2")),
+        b -> b.analyzers(new LexiconAnalyzerFactory(), gate));
+    retired.analytics().analyze(conversationOf("+14155550135"));
+    assertThat(gate.lastKey).isEqualTo("sk-rotated");
+  }
+
+  @Test
+  void anAnalyzerSecretUnderAKeyNoLongerHeldIsReportedAndLeftAsItIs() {
+    SmsService old = service(builder(StaticKeyProvider.of(Map.of("k0", k0, "k1", key), "k0")),
+        b -> b.analyzers(new LexiconAnalyzerFactory(), gate));
+    old.analytics().useAnalyzer("gate", Map.of(), Map.of("apiKey", "sk-lost"));
+    String before = storedSecrets();
+    SmsService rotating = service(builder(StaticKeyProvider.of(Map.of("k1", key, "k2", k2), "k2")),
+        b -> b.analyzers(new LexiconAnalyzerFactory(), gate));
+
+    RotationReport report = rotating.rotateCredentials();
+
+    assertThat(report.complete()).isFalse();
+    assertThat(report.unreadableAnalyzerSecrets()).containsExactly("apiKey");
+    assertThat(report.unreadableAccounts()).isEmpty();
+    assertThat(storedSecrets()).isEqualTo(before);
   }
 
   @Test

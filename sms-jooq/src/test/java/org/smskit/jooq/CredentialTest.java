@@ -159,8 +159,8 @@ class CredentialTest extends ServiceTestBase {
         r.senderAccounts().insert(SenderAccount.create("Tokenless", "simulated", null, null))).id();
 
     SmsService both = service(builder(StaticKeyProvider.of(Map.of("k1", k1, "k2", k2), "k2")), b -> {});
-    assertThat(both.rotateCredentials()).isEqualTo(new RotationReport(3, 0, List.of()));
-    assertThat(both.rotateCredentials()).isEqualTo(new RotationReport(0, 0, List.of()));
+    assertThat(both.rotateCredentials()).isEqualTo(new RotationReport(3, 0, List.of(), List.of()));
+    assertThat(both.rotateCredentials()).isEqualTo(new RotationReport(0, 0, List.of(), List.of()));
 
     assertThat(raw("auth_token", account)).startsWith("enc:v1:k2:");
     assertThat(raw("settings->>'signatureSecret'", account)).startsWith("enc:v1:k2:");

@@ -69,7 +69,7 @@ class RotationTest extends ServiceTestBase {
         Map.of("signatureSecret", "s")).id();
     Instant currentUpdated = Instant.parse(raw("to_json(updated_at)#>>'{}'", current));
 
-    assertThat(next.rotateCredentials()).isEqualTo(new RotationReport(1, 0, List.of()));
+    assertThat(next.rotateCredentials()).isEqualTo(new RotationReport(1, 0, List.of(), List.of()));
     assertThat(next.rotateCredentials().complete()).isTrue();
 
     assertThat(raw("auth_token", old)).startsWith("enc:v1:k2:");

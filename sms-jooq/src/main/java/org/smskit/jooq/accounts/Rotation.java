@@ -53,7 +53,7 @@ final class Rotation {
         }
       }
     }
-    return new RotationReport(rewritten, unreadable, List.copyOf(unreadableAccounts));
+    return new RotationReport(rewritten, unreadable, List.copyOf(unreadableAccounts), List.of());
   }
 
   private static List<Stored> storedValues(SenderAccountRepository accounts, TenantId tenant, SenderAccount account) {

@@ -12,14 +12,25 @@ import org.smskit.core.Require;
  * @param unreadable values that could not be decrypted (their key is no longer held, or differs from the key
  *     that encrypted them) and were left as they were
  * @param unreadableAccounts the sender accounts holding those values, each once, oldest first
+ * @param unreadableAnalyzerSecrets the names of the tenant's analyzer secrets among those values (an API key of a
+ *     remote conversation analyzer, {@code analytics().useAnalyzer})
  */
-public record RotationReport(int rewritten, int unreadable, List<UUID> unreadableAccounts) {
+public record RotationReport(int rewritten, int unreadable, List<UUID> unreadableAccounts,
+    List<String> unreadableAnalyzerSecrets) {
 
   public RotationReport {
     if (rewritten < 0 || unreadable < 0) {
       throw new InvalidInputException("rewritten", "counts must not be negative");
     }
     unreadableAccounts = List.copyOf(Require.nonNull(unreadableAccounts, "unreadable_accounts"));
+    unreadableAnalyzerSecrets = List.copyOf(Require.nonNull(unreadableAnalyzerSecrets,
+        "unreadable_analyzer_secrets"));
+  }
+
+  /** This report with the tenant's analyzer secrets added: {@code rewritten} of them, {@code unreadable} not. */
+  public RotationReport withAnalyzerSecrets(int rewrittenSecrets, List<String> unreadableSecrets) {
+    return new RotationReport(rewritten + rewrittenSecrets, unreadable + unreadableSecrets.size(),
+        unreadableAccounts, unreadableSecrets);
   }
 
   /**

@@ -270,6 +270,17 @@ final class AnalysisQueue {
         .execute();
   }
 
+  /**
+   * Replaces a tenant's stored secrets with {@code next} if they are still {@code expected} (a rotation must not
+   * undo a change made meanwhile); the settings' version ({@code updated_at}) stays: the values are the same.
+   */
+  boolean replaceSecrets(String tenant, java.util.Map<String, String> expected, java.util.Map<String, String> next) {
+    var s = SMS_ANALYZER_SETTINGS;
+    return dsl.update(s).set(s.SECRETS, json(next))
+        .where(s.TENANT_ID.eq(tenant), s.SECRETS.eq(json(expected)))
+        .execute() == 1;
+  }
+
   private static org.jooq.JSONB json(java.util.Map<String, String> values) {
     return org.jooq.JSONB.valueOf(org.jooq.tools.json.JSONObject.toJSONString(new java.util.TreeMap<>(values)));
   }

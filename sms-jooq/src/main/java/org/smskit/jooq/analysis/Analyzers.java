@@ -27,6 +27,7 @@ import org.smskit.jooq.internal.Credentials;
  * lexicon analyzer as its fallback. Instances are kept per tenant until its settings change. Thread-safe.
  */
 public final class Analyzers implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Analyzers.class);
   static final String DEFAULT = "lexicon";
   private static final String TABLE = "sms_analyzer_settings";
 
@@ -81,6 +82,41 @@ public final class Analyzers implements AutoCloseable {
     Map<String, String> encrypted = new TreeMap<>();
     secrets.forEach((k, v) -> encrypted.put(k, credentials.encrypt(v, context(tenant, k)).format()));
     queue.saveAnalyzer(tenant.value(), name, settings, encrypted, clock.instant());
+  }
+
+  /** What a rotation of a tenant's analyzer secrets did. */
+  record Rotated(int rewritten, List<String> unreadable) {}
+
+  /**
+   * Re-encrypts {@code tenant}'s analyzer secrets that are not under the active key, written only if they did not
+   * change meanwhile; a secret that cannot be decrypted is left as it is and named.
+   */
+  Rotated rotate(AnalysisQueue queue, TenantId tenant) {
+    var row = queue.analyzer(tenant.value());
+    if (row.isEmpty() || row.get().secrets().isEmpty()) {
+      return new Rotated(0, List.of());
+    }
+    Map<String, String> stored = row.get().secrets();
+    Map<String, String> next = new TreeMap<>(stored);
+    List<String> unreadable = new java.util.ArrayList<>();
+    int rewritten = 0;
+    for (var secret : stored.entrySet()) {
+      EncryptedValue value = EncryptedValue.parse("secrets." + secret.getKey(), secret.getValue());
+      if (!credentials.cipher().needsRotation(value)) {
+        continue;
+      }
+      try {
+        next.put(secret.getKey(), credentials.reencrypt(value, context(tenant, secret.getKey())).format());
+        rewritten++;
+      } catch (org.smskit.core.crypto.DecryptionException | org.smskit.core.crypto.UnknownKeyException e) {
+        unreadable.add(secret.getKey());
+        log.warn("smskit left an analyzer secret it cannot read as it is: {}", e.getMessage());
+      }
+    }
+    if (rewritten > 0 && !queue.replaceSecrets(tenant.value(), stored, next)) {
+      rewritten = 0; // changed meanwhile, and so written under the active key by whoever changed it
+    }
+    return new Rotated(rewritten, List.copyOf(unreadable));
   }
 
   /** {@code tenant}'s analyzer as its stored settings say (cached until they change). */

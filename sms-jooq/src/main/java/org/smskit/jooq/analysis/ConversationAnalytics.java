@@ -136,6 +136,24 @@ public final class ConversationAnalytics {
     return new Page<>(items, Optional.of(encode(last.sentimentScore().toPlainString() + "|" + last.id())));
   }
 
+  /** What {@link #rotateSecrets()} did: secrets re-encrypted, and the names of those it could not read. */
+  public record SecretRotation(int rewritten, List<String> unreadable) {
+    public SecretRotation {
+      unreadable = List.copyOf(unreadable);
+    }
+  }
+
+  /**
+   * Re-encrypts this tenant's analyzer secrets under the active key ({@code SmsService.rotateCredentials} calls it
+   * and reports the result with the accounts' credentials).
+   */
+  public SecretRotation rotateSecrets() {
+    ctx.credentials().requireActiveKey();
+    Analyzers.Rotated rotated = ctx.write(tenant, tx -> analyzers.rotate(
+        new AnalysisQueue(tx.r().dsl(), ctx.schema().schema()), tenant));
+    return new SecretRotation(rotated.rewritten(), rotated.unreadable());
+  }
+
   /**
    * A background worker over this service's database (all tenants), not yet started: call {@link
    * AnalysisWorker#start()}; the service's {@code close()} stops it.
