@@ -391,12 +391,8 @@ final class Preparation {
   }
 
   static UUID accountOf(Repositories r, Message message) {
-    if (message.senderPhoneNumberId() != null) {
-      return r.phoneNumbers().get(message.senderPhoneNumberId()).accountId();
-    }
-    if (message.serviceAccountId() != null) {
-      return r.serviceAccounts().get(message.serviceAccountId()).senderAccountId();
-    }
-    throw new InvalidInputException("sender_phone_number_id", "the message names no sender");
+    return r.senderAccountOf(message)
+        .orElseThrow(() -> new InvalidInputException("sender_phone_number_id", "the message names no sender"));
   }
+
 }

@@ -107,6 +107,20 @@ public final class Repositories {
     return dsl;
   }
 
+  /**
+   * The sender account a message goes out through: its number's, else its service's; empty when it names
+   * neither.
+   */
+  public java.util.Optional<java.util.UUID> senderAccountOf(org.smskit.core.model.Message message) {
+    if (message.senderPhoneNumberId() != null) {
+      return java.util.Optional.of(phoneNumbers().get(message.senderPhoneNumberId()).accountId());
+    }
+    if (message.serviceAccountId() != null) {
+      return java.util.Optional.of(serviceAccounts().get(message.serviceAccountId()).senderAccountId());
+    }
+    return java.util.Optional.empty();
+  }
+
   /** The tenant of this transaction. */
   public String tenant() {
     return tenant;
