@@ -32,6 +32,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -150,32 +151,43 @@ public final class Benchmark {
   }
 
   private List<String> run(boolean server) throws Exception {
+    // -Dbench.only=queue,bulk,dispatch,inbound,streamed,analysis runs only those (all by default).
+    Set<String> only = Set.of(System.getProperty("bench.only", "queue,bulk,dispatch,inbound,streamed,analysis")
+        .split(","));
     // First, while the database holds no other conversations: the worker's sweep spans the installation.
-    String analysed = analysis();
+    String analysed = only.contains("analysis") ? analysis() : null;
     List<String> rows = new ArrayList<>();
     rows.add("| workload | threads | calls | smskit/s | smskit p50 / p99 ms | baseline | baseline/s"
         + " | baseline p50 / p99 ms | ratio | target |");
     rows.add("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|");
-    for (int threads : new int[] {1, 8}) {
+    for (int threads : only.contains("queue") ? new int[] {1, 8} : new int[0]) {
       Result[] r = compare(() -> queue(threads), () -> rawInsert(threads, false));
       rows.add(row("`queue`, one message per call", threads, QUEUE_CALLS, r[0],
           "autocommit `INSERT` of the message row", r[1], 0.6));
     }
-    Result[] bulk = compare(this::bulk, this::copy);
-    rows.add(row("`bulkSend`, 5,000 recipients per call", 1, BULK, bulk[0],
-        "`COPY` of the 5,000 message rows", bulk[1], 0.5));
-    Result[] dispatch = compare(this::dispatch, this::rawDispatch);
-    rows.add(row("`Dispatcher` to loopback Twilio", WORKERS, DISPATCH, dispatch[0],
-        "claim " + BATCH + " `SKIP LOCKED`, POST, `UPDATE` per message", dispatch[1], 0.5));
-    for (int threads : new int[] {1, 8}) {
+    if (only.contains("bulk")) {
+      Result[] bulk = compare(this::bulk, this::copy);
+      rows.add(row("`bulkSend`, 5,000 recipients per call", 1, BULK, bulk[0],
+          "`COPY` of the 5,000 message rows", bulk[1], 0.5));
+    }
+    if (only.contains("dispatch")) {
+      Result[] dispatch = compare(this::dispatch, this::rawDispatch);
+      rows.add(row("`Dispatcher` to loopback Twilio", WORKERS, DISPATCH, dispatch[0],
+          "claim " + BATCH + " `SKIP LOCKED`, POST, `UPDATE` per message", dispatch[1], 0.5));
+    }
+    for (int threads : only.contains("inbound") ? new int[] {1, 8} : new int[0]) {
       Result[] r = compare(() -> inbound(threads), () -> rawInsert(threads, true));
       rows.add(row("signed Twilio inbound webhook", threads, QUEUE_CALLS, r[0],
           "autocommit `INSERT` of the inbound row", r[1], 0.5));
     }
-    rows.add("");
-    rows.add(streamed());
-    rows.add("");
-    rows.add(analysed);
+    if (only.contains("streamed")) {
+      rows.add("");
+      rows.add(streamed());
+    }
+    if (analysed != null) {
+      rows.add("");
+      rows.add(analysed);
+    }
     rows.add("");
     rows.add(String.format(Locale.ROOT, "%d cores, Java %s, %s (%s); median of %d rounds after a warm-up round."
             + " Per-call latency; the bulk rows count recipients and the dispatcher rows messages.",
@@ -664,6 +676,9 @@ public final class Benchmark {
     config.setJdbcUrl(jdbcUrl);
     config.setMaximumPoolSize(8 + WORKERS + 4);
     config.setPoolName("smskit-bench");
+    // -Dbench.connectionInitSql="LOAD 'auto_explain'; SET auto_explain.log_min_duration = 100; ..." profiles the
+    // statements in the server's log (README, Performance).
+    config.setConnectionInitSql(System.getProperty("bench.connectionInitSql"));
     return new HikariDataSource(config);
   }
 

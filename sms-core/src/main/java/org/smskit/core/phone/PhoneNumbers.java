@@ -118,7 +118,7 @@ public final class PhoneNumbers {
   public PhoneNumberDetails parseDetails(String field, @Nullable String raw, @Nullable String region) {
     Phonenumber.PhoneNumber parsed = parseValid(field, raw, region);
     String extension = parsed.hasExtension() && !parsed.getExtension().isEmpty() ? parsed.getExtension() : null;
-    return details(toE164(field, parsed), parsed, extension);
+    return details(toE164(field, parsed), parsed, extension, true);
   }
 
   /**
@@ -138,7 +138,7 @@ public final class PhoneNumbers {
       // An E.164 value always parses unless its country code is unassigned (or it is too short to hold one).
       throw new InvalidPhoneNumberException(DEFAULT_FIELD, reasonFor(e, number.value(), null), e);
     }
-    return details(number, parsed, null);
+    return details(number, parsed, null, util.isValidNumber(parsed));
   }
 
   /**
@@ -245,9 +245,10 @@ public final class PhoneNumbers {
     return new PhoneNumber(e164);
   }
 
-  private PhoneNumberDetails details(PhoneNumber number, Phonenumber.PhoneNumber parsed, @Nullable String extension) {
+  private PhoneNumberDetails details(PhoneNumber number, Phonenumber.PhoneNumber parsed, @Nullable String extension,
+      boolean valid) {
     String countryCode = Integer.toString(parsed.getCountryCode());
-    if (!util.isValidNumber(parsed)) {
+    if (!valid) {
       return new PhoneNumberDetails(number, countryCode, null, null, NumberType.UNKNOWN, List.of(), extension);
     }
     String region = util.getRegionCodeForNumber(parsed);

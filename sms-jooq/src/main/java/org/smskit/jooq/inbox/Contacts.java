@@ -25,14 +25,17 @@ public final class Contacts {
    * time zone filled in; a number libphonenumber cannot describe is still a contact.
    */
   public static Contact describe(PhoneNumbers phones, @Nullable String name, PhoneNumber number) {
-    Contact contact = Contact.create(name, number);
     try {
-      PhoneNumberDetails details = phones.details(number);
-      return contact.withRegion(details.countryCode(), details.areaCode(),
-          details.timeZones().size() == 1 ? details.timeZones().get(0) : null);
+      return describe(name, phones.details(number));
     } catch (InvalidInputException e) {
-      return contact;
+      return Contact.create(name, number);
     }
+  }
+
+  /** As {@link #describe(PhoneNumbers, String, PhoneNumber)}, from details already derived (no second parse). */
+  public static Contact describe(@Nullable String name, PhoneNumberDetails details) {
+    return Contact.create(name, details.number()).withRegion(details.countryCode(), details.areaCode(),
+        details.timeZones().size() == 1 ? details.timeZones().get(0) : null);
   }
 
   /** Internal to smskit: {@code SmsService} creates it. */

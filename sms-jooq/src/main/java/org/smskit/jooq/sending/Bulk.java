@@ -18,6 +18,7 @@ import org.smskit.core.model.SenderAccount;
 import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.phone.PhoneNumberDetails;
 import org.smskit.core.text.SmsText;
 import org.smskit.core.text.TextInfo;
 import org.smskit.jooq.inbox.Contacts;
@@ -121,7 +122,11 @@ final class Bulk {
       """;
 
   /** A recipient of the chunk being read: its position in the call, as given, and in E.164. */
-  private record Recipient(long ord, @Nullable String input, PhoneNumber number) {}
+  private record Recipient(long ord, @Nullable String input, PhoneNumberDetails details) {
+    PhoneNumber number() {
+      return details.number();
+    }
+  }
 
   /** Where the results of a call go: every one, or only those not queued. */
   interface Results {
@@ -166,9 +171,11 @@ final class Bulk {
       String input = recipients.next();
       BulkResult rejected;
       try {
-        PhoneNumber number = ctx.phones().parse("recipients[" + ord + "]", input, message.region());
+        // Parsed once: the contact's country, area code and time zone come from the same parse.
+        PhoneNumberDetails details = ctx.phones().parseDetails("recipients[" + ord + "]", input, message.region());
+        PhoneNumber number = details.number();
         if (seen.add(number)) {
-          pending.add(new Recipient(ord, input, number));
+          pending.add(new Recipient(ord, input, details));
           if (pending.size() == CHUNK) {
             chunk.write(pending, counts);
             pending.clear();
@@ -254,7 +261,7 @@ final class Bulk {
           ? tx.r().contacts().findByPhones(recipients.stream().map(Recipient::number).toList()) : Map.of();
       for (int i = 0; i < n; i++) {
         Recipient recipient = recipients.get(i);
-        Contact described = Contacts.describe(ctx.phones(), null, recipient.number());
+        Contact described = Contacts.describe(null, recipient.details());
         ord[i] = i;
         phone[i] = recipient.number().value();
         messageId[i] = Ids.newId();

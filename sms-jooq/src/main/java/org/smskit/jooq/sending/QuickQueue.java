@@ -21,6 +21,7 @@ import org.smskit.core.model.SenderPhoneNumber;
 import org.smskit.core.model.ServiceAccount;
 import org.smskit.core.model.ServiceType;
 import org.smskit.core.phone.PhoneNumber;
+import org.smskit.core.phone.PhoneNumberDetails;
 import org.smskit.core.status.MessageStatus;
 import org.smskit.core.text.SmsText;
 import org.smskit.core.text.TextInfo;
@@ -148,14 +149,15 @@ final class QuickQueue {
 
   /** The receipt, and whether the statement joined the host's transaction. */
   Unit<SendReceipt> queue(TenantId tenant, SendRequest request) {
-    PhoneNumber to = ctx.phones().parse("to_number", request.to(), request.region());
+    PhoneNumberDetails toDetails = ctx.phones().parseDetails("to_number", request.to(), request.region());
+    PhoneNumber to = toDetails.number();
     SmsText.validateOutbound(request.body(), 0);
     Sender sender = sender(tenant, request);
     Instant now = ctx.now();
     Instant due = request.sendAt() != null && request.sendAt().isAfter(now) ? request.sendAt() : now;
     MessageStatus status = due.isAfter(now) ? MessageStatus.SCHEDULED : MessageStatus.QUEUED;
     TextInfo text = request.body() == null || request.body().isEmpty() ? null : SmsText.analyze(request.body());
-    Contact described = Contacts.describe(ctx.phones(), null, to);
+    Contact described = Contacts.describe(null, toDetails); // from the one parse
     UUID messageId = Ids.newId();
 
     Map<String, Object> p = new HashMap<>(policy.optOuts().sqlParameters(sender.service()));
