@@ -1,6 +1,8 @@
 package org.smskit.test;
 
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,7 @@ import org.smskit.core.Nullable;
 import org.smskit.core.Page;
 import org.smskit.core.PageRequest;
 import org.smskit.core.Require;
+import org.smskit.core.StorageException;
 import org.smskit.core.TenantId;
 import org.smskit.core.crypto.AesKeys;
 import org.smskit.core.crypto.KeyProvider;
@@ -84,14 +88,16 @@ public final class SmsTestKit implements AutoCloseable {
   private final DispatcherConfig dispatcherConfig;
   private final KitClock clock;
   private final @Nullable EmbeddedDatabase database;
+  private final DataSource dataSource;
   private final List<Sender> senders = new CopyOnWriteArrayList<>();
   private final AtomicInteger accounts = new AtomicInteger();
   private volatile int forgotten;
   private @Nullable Dispatcher background;
 
   private SmsTestKit(SmsService root, TenantId tenant, KitProviderFactory providers, KitClock clock,
-      DispatcherConfig dispatcherConfig, @Nullable EmbeddedDatabase database) {
+      DispatcherConfig dispatcherConfig, @Nullable EmbeddedDatabase database, DataSource dataSource) {
     this.root = root;
+    this.dataSource = dataSource;
     this.service = root.forTenant(tenant);
     this.providers = providers;
     this.clock = clock;
@@ -147,15 +153,44 @@ public final class SmsTestKit implements AutoCloseable {
     Require.nonNull(serviceType, "serviceType");
     Require.nonNull(number, "number");
     int n = accounts.incrementAndGet();
-    // The token is the HMAC key of the simulated webhooks: one per account, as real accounts have.
-    UUID account = service.registerSenderAccount(name, SimulatedProvider.NAME, "SIM-" + n,
-        "sms-test-token-" + n + "-" + UUID.randomUUID()).id();
-    SenderPhoneNumber phone = service.addPhoneNumber(account, number, name, true);
-    UUID serviceId = service.createService(account, name, serviceType, null, null, null).id();
-    Sender sender = new Sender(account, phone.id(), phone.phoneNumber(), serviceId, webhookUrl(account));
+    // One transaction, so that a number the service refuses (not a phone number, or another account's) leaves no
+    // account behind.
+    record Registered(UUID account, SenderPhoneNumber phone, UUID service) {}
+    Registered registered = inOneTransaction(tx -> {
+      // The token is the HMAC key of the simulated webhooks: one per account, as real accounts have.
+      UUID account = tx.registerSenderAccount(name, SimulatedProvider.NAME, "SIM-" + n,
+          "sms-test-token-" + n + "-" + UUID.randomUUID()).id();
+      SenderPhoneNumber phone = tx.addPhoneNumber(account, number, name, true);
+      return new Registered(account, phone, tx.createService(account, name, serviceType, null, null, null).id());
+    });
+    Sender sender = new Sender(registered.account(), registered.phone().id(), registered.phone().phoneNumber(),
+        registered.service(), webhookUrl(registered.account()));
     senders.add(sender);
-    log.debug("sms-test registered simulated sender {} ({})", name, phone.phoneNumber());
+    log.debug("sms-test registered simulated sender {} ({})", name, sender.number());
     return sender;
+  }
+
+  /** Runs {@code work} on the kit's service joined to one transaction of its own, committed when it returns. */
+  private <T> T inOneTransaction(Function<SmsService, T> work) {
+    List<Runnable> afterCommit = new ArrayList<>();
+    T result;
+    try (Connection connection = dataSource.getConnection()) {
+      boolean autoCommit = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try {
+        result = work.apply(service.joining(connection, afterCommit::add));
+        connection.commit();
+      } catch (RuntimeException | SQLException e) {
+        connection.rollback();
+        throw e;
+      } finally {
+        connection.setAutoCommit(autoCommit);
+      }
+    } catch (SQLException e) {
+      throw new StorageException("sms-test could not register a sender: " + e.getMessage(), false, e);
+    }
+    afterCommit.forEach(Runnable::run);
+    return result;
   }
 
   /** The senders {@link #addSender} registered, in order. */
@@ -495,7 +530,8 @@ public final class SmsTestKit implements AutoCloseable {
         if (migrate) {
           root.migrate();
         }
-        return new SmsTestKit(root, tenant, providers, kitClock, dispatcherConfig, embedded);
+        return new SmsTestKit(root, tenant, providers, kitClock, dispatcherConfig, embedded,
+            embedded != null ? embedded.dataSource() : dataSource);
       } catch (RuntimeException e) {
         if (root != null) {
           root.close();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.NotFoundException;
 import org.smskit.core.PageRequest;
+import org.smskit.core.SmsException;
 import org.smskit.core.model.Message;
 import org.smskit.core.spi.WebhookRequest;
 import org.smskit.core.spi.WebhookVerificationException;
@@ -48,6 +49,26 @@ class SmsTestKitTest extends KitTestBase {
     assertThat(sender.webhookUrl().toString()).isEqualTo(SmsTestKit.DEFAULT_WEBHOOK_BASE_URL + "/"
         + kit.service().tenant().value() + "/" + sender.accountId());
     assertThat(kit.senders()).containsExactly(sender);
+  }
+
+  @Test
+  void addSenderWithANumberTheServiceRefusesLeavesNoAccountBehind() {
+    String tenant = kit.service().tenant().value();
+    kit.addSender(OURS);
+
+    assertThatThrownBy(() -> kit.addSender("not a number"))
+        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("phone_number"));
+    assertThatThrownBy(() -> kit.addSender(OURS)).as("a number another account of the tenant holds")
+        .isInstanceOf(SmsException.class);
+
+    // The first sender's account, number and service only: the refused calls wrote nothing.
+    assertThat(db.strings("SELECT count(*) FROM smskit.sms_sender_accounts WHERE tenant_id = ?", tenant))
+        .containsExactly("1");
+    assertThat(db.strings("SELECT count(*) FROM smskit.sms_service_accounts WHERE tenant_id = ?", tenant))
+        .containsExactly("1");
+    assertThat(kit.senders()).hasSize(1);
+    Sender second = kit.addSender(OUR_SECOND);
+    assertThat(kit.service().provider(second.accountId()).name()).isEqualTo("simulated");
   }
 
   @Test
