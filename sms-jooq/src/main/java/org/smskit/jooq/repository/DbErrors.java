@@ -14,7 +14,7 @@ final class DbErrors {
   private DbErrors() {}
 
   static SmsException translate(DataAccessException e) {
-    SQLException sql = e.getCause(SQLException.class);
+    SQLException sql = withState(e.getCause(SQLException.class));
     if (sql == null) {
       return new StorageException("database access failed: " + e.getMessage(), false, e);
     }
@@ -53,6 +53,19 @@ final class DbErrors {
         boolean connectionLost = state.startsWith("08") || state.startsWith("57P");
         return new StorageException("database error " + state + ": " + sql.getMessage(), connectionLost, e);
     }
+  }
+
+  /**
+   * The first exception of the chain that names a SQLState: jOOQ wraps a failure to read a result (a connection
+   * killed mid-read, 08006) in an SQLException of its own without one, which would hide a lost connection.
+   */
+  private static SQLException withState(SQLException first) {
+    for (Throwable t = first; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql;
+      }
+    }
+    return first;
   }
 
   private static SmsException fromConstraint(String constraint, boolean conflict, DataAccessException e) {
