@@ -3,6 +3,7 @@ package org.smskit.jooq.analysis;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +11,19 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.smskit.core.InvalidInputException;
 import org.smskit.core.TenantId;
 import org.smskit.core.analysis.AnalyzerConfig;
 import org.smskit.core.analysis.ConversationAnalyzer;
 import org.smskit.core.analysis.ConversationAnalyzerFactory;
 import org.smskit.core.analysis.FallbackAnalyzer;
+import org.smskit.core.crypto.DecryptionException;
 import org.smskit.core.crypto.EncryptedValue;
 import org.smskit.core.crypto.Secret;
 import org.smskit.core.crypto.SecretContext;
+import org.smskit.core.crypto.UnknownKeyException;
 import org.smskit.jooq.internal.Credentials;
 
 /**
@@ -27,7 +32,7 @@ import org.smskit.jooq.internal.Credentials;
  * lexicon analyzer as its fallback. Instances are kept per tenant until its settings change. Thread-safe.
  */
 public final class Analyzers implements AutoCloseable {
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Analyzers.class);
+  private static final Logger log = LoggerFactory.getLogger(Analyzers.class);
   static final String DEFAULT = "lexicon";
   private static final String TABLE = "sms_analyzer_settings";
 
@@ -98,7 +103,7 @@ public final class Analyzers implements AutoCloseable {
     }
     Map<String, String> stored = row.get().secrets();
     Map<String, String> next = new TreeMap<>(stored);
-    List<String> unreadable = new java.util.ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     int rewritten = 0;
     for (var secret : stored.entrySet()) {
       EncryptedValue value = EncryptedValue.parse("secrets." + secret.getKey(), secret.getValue());
@@ -108,7 +113,7 @@ public final class Analyzers implements AutoCloseable {
       try {
         next.put(secret.getKey(), credentials.reencrypt(value, context(tenant, secret.getKey())).format());
         rewritten++;
-      } catch (org.smskit.core.crypto.DecryptionException | org.smskit.core.crypto.UnknownKeyException e) {
+      } catch (DecryptionException | UnknownKeyException e) {
         unreadable.add(secret.getKey());
         log.warn("smskit left an analyzer secret it cannot read as it is: {}", e.getMessage());
       }

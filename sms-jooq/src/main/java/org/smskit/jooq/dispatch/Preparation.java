@@ -394,5 +394,4 @@ final class Preparation {
     return r.senderAccountOf(message)
         .orElseThrow(() -> new InvalidInputException("sender_phone_number_id", "the message names no sender"));
   }
-
 }

@@ -3,8 +3,11 @@ package org.smskit.jooq.repository;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.smskit.core.model.Message;
 import org.smskit.jooq.schema.SchemaConfig;
 
 /**
@@ -111,14 +114,14 @@ public final class Repositories {
    * The sender account a message goes out through: its number's, else its service's; empty when it names
    * neither.
    */
-  public java.util.Optional<java.util.UUID> senderAccountOf(org.smskit.core.model.Message message) {
+  public Optional<UUID> senderAccountOf(Message message) {
     if (message.senderPhoneNumberId() != null) {
-      return java.util.Optional.of(phoneNumbers().get(message.senderPhoneNumberId()).accountId());
+      return Optional.of(phoneNumbers().get(message.senderPhoneNumberId()).accountId());
     }
     if (message.serviceAccountId() != null) {
-      return java.util.Optional.of(serviceAccounts().get(message.serviceAccountId()).senderAccountId());
+      return Optional.of(serviceAccounts().get(message.serviceAccountId()).senderAccountId());
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** The tenant of this transaction. */
